@@ -1,0 +1,356 @@
+//! `ErrGroup`: the JavaScript class, a thin shell over [`Group<JsValue>`].
+//!
+//! A task is a JS function. Calling it and watching its result costs no
+//! closure per task: every task of a group settles through the same two
+//! callbacks, made once per group, because the group only counts tasks and
+//! keeps the first failure.
+
+use std::cell::OnceCell;
+use std::rc::{Rc, Weak};
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::{AbortController, AbortSignal};
+
+use crate::group::{Admission, Group, Inner, Task};
+use crate::{sys, Context};
+
+/// Go's `errgroup` for JavaScript: runs async tasks with a concurrency
+/// limit, keeps the first failure, and aborts an `AbortSignal` that every
+/// task receives.
+///
+/// `new ErrGroup()` is Go's zero group: no limit, a failure aborts nothing,
+/// and its `signal` never aborts. `ErrGroup.withSignal(parent)` is Go's
+/// `WithContext`.
+#[wasm_bindgen(js_name = ErrGroup)]
+pub struct JsErrGroup {
+    group: Group<JsValue>,
+    signal: OnceCell<AbortSignal>,
+    shared: OnceCell<Rc<Shared>>,
+}
+
+/// What every task of one group shares: the signal it is called with, and
+/// the callbacks that settle a task whose result is a thenable.
+struct Shared {
+    signal: AbortSignal,
+    on_fulfilled: Function,
+    on_rejected: Function,
+}
+
+#[wasm_bindgen(js_class = ErrGroup)]
+impl JsErrGroup {
+    /// Creates Go's zero group: no limit, a failure aborts nothing (every
+    /// queued task still runs), and `signal` never aborts.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> JsErrGroup {
+        JsErrGroup {
+            group: Group::new(),
+            signal: OnceCell::new(),
+            shared: OnceCell::new(),
+        }
+    }
+
+    /// Creates a group whose `signal` aborts the first time one of these
+    /// happens: a task fails (the reason is the failure value itself), the
+    /// `parent` aborts (the reason is the parent's reason; an already
+    /// aborted parent aborts the group at once), or `wait()` settles.
+    ///
+    /// Once `signal` has aborted, no task starts: queued and later tasks are
+    /// skipped, never called, and their `go()` promises resolve. The listener
+    /// on `parent` is removed as soon as `signal` aborts.
+    ///
+    /// Throws `TypeError` if `parent` is neither `undefined` nor an
+    /// `AbortSignal`.
+    #[wasm_bindgen(js_name = withSignal)]
+    pub fn with_signal(
+        #[wasm_bindgen(unchecked_param_type = "AbortSignal")] parent: JsValue,
+    ) -> Result<JsErrGroup, JsValue> {
+        let parent = if parent.is_undefined() || parent.is_null() {
+            Context::background()
+        } else {
+            match parent.dyn_into::<AbortSignal>() {
+                Ok(signal) => Context::from_signal(signal),
+                Err(other) => {
+                    return Err(type_error(format!(
+                        "ErrGroup.withSignal: parent must be an AbortSignal or undefined, got {}",
+                        type_name(&other)
+                    )))
+                }
+            }
+        };
+        let (group, context) = Group::with_context(&parent);
+        Ok(JsErrGroup {
+            group,
+            signal: OnceCell::from(context.signal().clone()),
+            shared: OnceCell::new(),
+        })
+    }
+
+    /// Queues `task`. It is started as soon as fewer than `limit` tasks are
+    /// active and every task queued before it has started (FIFO), on a later
+    /// microtask, never inside this call, and is called with the group's
+    /// `signal`.
+    ///
+    /// The task fails if it throws or returns a thenable that rejects; the
+    /// first failure is kept exactly as thrown, `Error` or not. Failures never
+    /// become unhandled rejections.
+    ///
+    /// Returns a promise that resolves once the task has started or been
+    /// skipped, and never rejects: `await group.go(task)` is Go's blocking
+    /// `Go`. Throws `TypeError` if `task` is not a function, and `Error` if
+    /// the group came from `withSignal` and its `wait()` has settled.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn go(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] task: JsValue,
+    ) -> Result<Promise, JsValue> {
+        let task = task_function(task, "go")?;
+        let inner = &self.group.inner;
+        let mut started = None;
+        let promise = match inner.admission() {
+            Admission::Closed => {
+                return Err(js_sys::Error::new(
+                    "ErrGroup.go: the group has settled and its signal has aborted; \
+                     create a new group for more work",
+                )
+                .into())
+            }
+            Admission::Queue => Promise::new(&mut |resolve, _| started = Some(resolve)),
+            Admission::Start | Admission::Skip => resolved(),
+        };
+        inner.submit(Box::new(JsTask {
+            task,
+            started,
+            shared: self.shared(),
+        }));
+        Ok(promise)
+    }
+
+    /// Starts `task` (on a later microtask, like `go`) only if a slot is free
+    /// now and nothing is queued ahead of it, and returns `true`. Otherwise
+    /// returns `false` and never calls `task`. Throws `TypeError` if `task`
+    /// is not a function.
+    #[wasm_bindgen(js_name = tryGo)]
+    pub fn try_go(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] task: JsValue,
+    ) -> Result<bool, JsValue> {
+        let task = task_function(task, "tryGo")?;
+        let inner = &self.group.inner;
+        if inner.admission() != Admission::Start {
+            return Ok(false);
+        }
+        inner.submit(Box::new(JsTask {
+            task,
+            started: None,
+            shared: self.shared(),
+        }));
+        Ok(true)
+    }
+
+    /// Limits how many tasks may be active at once. `n` is an integer: a
+    /// negative `n` means no limit (the default) and `0` admits nothing
+    /// until the limit is raised. Anything else throws: `TypeError` for a
+    /// non-number, `RangeError` for `NaN`, `Infinity` or a fraction.
+    ///
+    /// Unlike Go, which panics here, it may be called while tasks run.
+    /// Raising the limit starts queued tasks at once (on a later microtask);
+    /// lowering it interrupts nothing.
+    #[wasm_bindgen(js_name = setLimit)]
+    pub fn set_limit(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
+    ) -> Result<(), JsValue> {
+        let limit = parse_limit(&n)?;
+        self.group.set_limit(limit);
+        Ok(())
+    }
+
+    /// Returns a promise that settles once no task is active or queued,
+    /// including tasks that running tasks add meanwhile.
+    ///
+    /// It resolves if nothing failed, and rejects with the first failure
+    /// value. On a `withSignal` group it also rejects with the signal's
+    /// reason when tasks were skipped because the parent aborted and nothing
+    /// failed: skipped work is never reported as success.
+    ///
+    /// Every call, concurrent or later, settles the same way. When a
+    /// `withSignal` group settles, its `signal` aborts (before the promise
+    /// settles) and the group is closed: `go()` then throws. A task that
+    /// never settles keeps `wait()` pending forever; pass
+    /// `AbortSignal.timeout(ms)` as the parent and let tasks honour their
+    /// signal to bound it.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn wait(&self) -> Promise {
+        self.group.inner.request_wait();
+        let wait = self.group.wait();
+        future_to_promise(async move { wait.await.map(|()| JsValue::UNDEFINED) })
+    }
+
+    /// The signal every task receives. It never aborts on a group made with
+    /// `new ErrGroup()`.
+    #[wasm_bindgen(getter)]
+    pub fn signal(&self) -> AbortSignal {
+        self.signal_ref().clone()
+    }
+
+    /// How many tasks are active: running, or admitted and about to be called
+    /// on the next microtask.
+    #[wasm_bindgen(getter)]
+    pub fn active(&self) -> u32 {
+        saturate(self.group.active())
+    }
+
+    /// How many tasks wait in the queue for a slot.
+    #[wasm_bindgen(getter)]
+    pub fn queued(&self) -> u32 {
+        saturate(self.group.queued())
+    }
+
+    /// The limit set by `setLimit`, or `-1` for no limit.
+    #[wasm_bindgen(getter)]
+    pub fn limit(&self) -> f64 {
+        self.group.limit().map_or(-1.0, |limit| limit as f64)
+    }
+}
+
+impl std::fmt::Debug for JsErrGroup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("JsErrGroup").field(&self.group).finish()
+    }
+}
+
+impl JsErrGroup {
+    fn signal_ref(&self) -> &AbortSignal {
+        self.signal.get_or_init(|| {
+            AbortController::new()
+                .expect_throw("AbortController is not available")
+                .signal()
+        })
+    }
+
+    fn shared(&self) -> Rc<Shared> {
+        self.shared
+            .get_or_init(|| {
+                let group = Rc::downgrade(&self.group.inner);
+                Rc::new(Shared {
+                    signal: self.signal_ref().clone(),
+                    on_fulfilled: settle_callback(group.clone(), |_| Ok(())),
+                    on_rejected: settle_callback(group, Err),
+                })
+            })
+            .clone()
+    }
+}
+
+/// Makes a callback that ends one task of `group` with `result(value)`.
+///
+/// Its Rust side belongs to the JS function and is freed when the function
+/// is collected. It holds the group weakly: a group keeps itself alive while
+/// any task is active, so the group is there whenever a task settles.
+fn settle_callback(
+    group: Weak<Inner<JsValue>>,
+    result: fn(JsValue) -> Result<(), JsValue>,
+) -> Function {
+    Closure::<dyn Fn(JsValue)>::new(move |value| {
+        if let Some(group) = group.upgrade() {
+            group.finish(result(value));
+        }
+    })
+    .into_js_value()
+    .unchecked_into()
+}
+
+/// A JS function run as a group task.
+struct JsTask {
+    task: Function,
+    /// Resolves the promise `go()` returned, for a task that was queued.
+    started: Option<Function>,
+    shared: Rc<Shared>,
+}
+
+impl Task<JsValue> for JsTask {
+    fn start(self: Box<Self>, group: &Rc<Inner<JsValue>>) {
+        if let Some(resolve) = &self.started {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+        let shared = &self.shared;
+        match self.task.call1(&JsValue::UNDEFINED, &shared.signal) {
+            Err(thrown) => group.finish(Err(thrown)),
+            Ok(value) if value.is_object() || value.is_function() => {
+                // `Promise.resolve` adopts any thenable; a `then` getter or
+                // method that throws rejects the promise instead.
+                let watched = sys::promise_resolve(&value).and_then(|promise| {
+                    sys::then_with(&promise, &shared.on_fulfilled, &shared.on_rejected)
+                });
+                if let Err(thrown) = watched {
+                    group.finish(Err(thrown));
+                }
+            }
+            Ok(_) => group.finish(Ok(())),
+        }
+    }
+
+    fn skip(self: Box<Self>) {
+        if let Some(resolve) = &self.started {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
+thread_local! {
+    static RESOLVED: Promise = Promise::resolve(&JsValue::UNDEFINED);
+}
+
+/// An already resolved `Promise<void>`.
+fn resolved() -> Promise {
+    RESOLVED.with(Promise::clone)
+}
+
+fn task_function(task: JsValue, method: &str) -> Result<Function, JsValue> {
+    if task.is_function() {
+        Ok(task.unchecked_into())
+    } else {
+        Err(type_error(format!(
+            "ErrGroup.{method}: task must be a function, got {}",
+            type_name(&task)
+        )))
+    }
+}
+
+fn parse_limit(n: &JsValue) -> Result<Option<usize>, JsValue> {
+    let Some(n) = n.as_f64() else {
+        return Err(type_error(format!(
+            "ErrGroup.setLimit: the limit must be an integer number (negative for no limit), got {}",
+            type_name(n)
+        )));
+    };
+    if !n.is_finite() || n.fract() != 0.0 {
+        return Err(js_sys::RangeError::new(&format!(
+            "ErrGroup.setLimit: the limit must be an integer (negative for no limit), got {n}"
+        ))
+        .into());
+    }
+    // `as` saturates: a limit beyond usize::MAX is no practical limit.
+    Ok((n >= 0.0).then_some(n as usize))
+}
+
+fn type_error(message: String) -> JsValue {
+    js_sys::TypeError::new(&message).into()
+}
+
+fn type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".into()
+    } else if let Some(text) = value.as_string() {
+        format!("string {text:?}")
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+fn saturate(count: usize) -> u32 {
+    u32::try_from(count).unwrap_or(u32::MAX)
+}

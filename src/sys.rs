@@ -1,0 +1,25 @@
+//! Raw JS bindings that `js-sys` lacks, each catching what user code throws.
+//!
+//! Only the JS class uses them; nothing here is public.
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Promise.resolve(value)`. It throws when `value` is a promise whose
+    /// `constructor` getter throws.
+    #[wasm_bindgen(catch, js_namespace = Promise, js_name = resolve)]
+    pub(crate) fn promise_resolve(value: &JsValue) -> Result<Promise, JsValue>;
+
+    /// `Promise.prototype.then.call(promise, on_fulfilled, on_rejected)`:
+    /// the built-in `then`, whatever user code did to `promise.then`, and the
+    /// derived promise dropped. It throws when a `Promise` subclass's species
+    /// constructor throws.
+    #[wasm_bindgen(catch, js_namespace = ["Promise", "prototype", "then"], js_name = call)]
+    pub(crate) fn then_with(
+        this: &Promise,
+        on_fulfilled: &Function,
+        on_rejected: &Function,
+    ) -> Result<(), JsValue>;
+}

@@ -1,0 +1,99 @@
+//! Helpers shared by the test suites: timers, JS functions, engine probes.
+#![allow(dead_code)]
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &Function, ms: i32);
+}
+
+/// Completes after `ms` milliseconds (a macrotask later, even for 0).
+pub async fn sleep(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _| set_timeout(&resolve, ms));
+    let _: JsValue = JsFuture::from(promise).await.unwrap_throw();
+}
+
+/// Completes after the current microtask queue has run `n` more rounds.
+pub async fn ticks(n: usize) {
+    for _ in 0..n {
+        let _: JsValue = JsFuture::from(Promise::resolve(&JsValue::UNDEFINED))
+            .await
+            .unwrap_throw();
+    }
+}
+
+/// `new Function(args, body)`: a real JS function, as a JS caller would pass.
+pub fn js(args: &str, body: &str) -> Function {
+    Function::new_with_args(args, body)
+}
+
+/// Calls a JS function of no arguments and returns its result.
+pub fn call0(f: &Function) -> JsValue {
+    f.call0(&JsValue::UNDEFINED).unwrap_throw()
+}
+
+/// Awaits a promise, returning its outcome.
+pub async fn settle(promise: Promise) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise).await
+}
+
+/// Returns whether a promise settles within `ms` milliseconds.
+pub async fn settles_within(promise: &Promise, ms: i32) -> bool {
+    let flag = Rc::new(Cell::new(false));
+    let set = flag.clone();
+    let mark = Closure::<dyn FnMut(JsValue)>::new(move |_| set.set(true));
+    let _ = promise.then2(&mark, &mark);
+    sleep(ms).await;
+    drop(mark);
+    flag.get()
+}
+
+/// `Object.is(a, b)`.
+pub fn same(a: &JsValue, b: &JsValue) -> bool {
+    js_sys::Object::is(a, b)
+}
+
+/// A parent `AbortSignal` whose abort listeners are counted, and a function
+/// returning how many are registered now.
+pub fn counted_signal() -> (web_sys::AbortController, Function) {
+    let controller = web_sys::AbortController::new().unwrap_throw();
+    let count = js(
+        "signal",
+        "let n = 0;
+         const add = signal.addEventListener.bind(signal);
+         const remove = signal.removeEventListener.bind(signal);
+         const seen = new Set();
+         signal.addEventListener = (type, f, o) => { if (type === 'abort' && !seen.has(f)) { seen.add(f); n++; } add(type, f, o); };
+         signal.removeEventListener = (type, f, o) => { if (type === 'abort' && seen.delete(f)) n--; remove(type, f, o); };
+         return () => n;",
+    )
+    .call1(&JsValue::UNDEFINED, &controller.signal())
+    .unwrap_throw()
+    .unchecked_into();
+    (controller, count)
+}
+
+/// Starts counting unhandled promise rejections in Node (`process`) or a
+/// browser (`unhandledrejection`). Returns a function giving the count.
+pub fn count_unhandled_rejections() -> Function {
+    js(
+        "",
+        "const state = { n: 0 };
+         if (typeof process !== 'undefined' && process.on) {
+           process.on('unhandledRejection', () => { state.n++; });
+         } else {
+           globalThis.addEventListener('unhandledrejection', (e) => { state.n++; e.preventDefault(); });
+         }
+         return () => state.n;",
+    )
+    .call0(&JsValue::UNDEFINED)
+    .unwrap_throw()
+    .unchecked_into()
+}
