@@ -103,7 +103,7 @@ async fn limit_bounds_active_tasks_and_admits_fifo() {
             order.borrow_mut().push(i);
             running.set(running.get() + 1);
             peak.set(peak.get().max(running.get()));
-            sleep((i % 4) as i32).await;
+            sleep(i % 4).await;
             running.set(running.get() - 1);
             Ok(())
         });
@@ -436,9 +436,9 @@ async fn abort_listeners_may_call_back_into_the_group() {
 /// Adds an `abort` listener, as a user of the signal would.
 fn gloo_events_listener(
     signal: &web_sys::AbortSignal,
-    mut f: impl FnMut() + 'static,
+    f: impl FnMut() + 'static,
 ) -> wasm_bindgen::closure::Closure<dyn FnMut()> {
-    let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || f());
+    let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(f);
     signal
         .add_event_listener_with_callback("abort", closure.as_ref().unchecked_ref())
         .unwrap();
