@@ -48,10 +48,11 @@ pub async fn settle(promise: Promise) -> Result<JsValue, JsValue> {
 pub async fn settles_within(promise: &Promise, ms: i32) -> bool {
     let flag = Rc::new(Cell::new(false));
     let set = flag.clone();
-    let mark = Closure::<dyn FnMut(JsValue)>::new(move |_| set.set(true));
-    let _ = promise.then2(&mark, &mark);
+    let mark: Function = Closure::<dyn Fn(JsValue)>::new(move |_| set.set(true))
+        .into_js_value()
+        .unchecked_into();
+    let _ = js("p, f", "p.then(f, f)").call2(&JsValue::NULL, promise, &mark);
     sleep(ms).await;
-    drop(mark);
     flag.get()
 }
 
