@@ -98,3 +98,19 @@ pub fn count_unhandled_rejections() -> Function {
     .unwrap_throw()
     .unchecked_into()
 }
+
+/// The local test server started by scripts/test.sh, read at build time.
+pub fn origin() -> &'static str {
+    match option_env!("WASM_ERRGROUP_TEST_ORIGIN") {
+        Some(origin) => origin,
+        None => panic!("run the tests with scripts/test.sh, which starts the local test server"),
+    }
+}
+
+/// A loopback origin nothing listens on, picked by scripts/test.sh.
+pub fn dead_origin() -> &'static str {
+    match option_env!("WASM_ERRGROUP_DEAD_ORIGIN") {
+        Some(origin) => origin,
+        None => panic!("run the tests with scripts/test.sh, which picks a closed local port"),
+    }
+}

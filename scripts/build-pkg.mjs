@@ -1,0 +1,36 @@
+// Builds the npm package in pkg/: wasm-pack (web target), wasm-opt from the
+// npm `binaryen` package, then the hand-written files of pkg-templates/
+// merged in. pkg/ is generated; edit pkg-templates/ instead.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const pkg = join(root, 'pkg');
+const templates = join(root, 'pkg-templates');
+
+function run(cmd, args) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${result.status ?? result.signal})`);
+}
+
+run('wasm-pack', ['build', '--release', '--target', 'web', '--out-dir', 'pkg', '--out-name', 'wasm_errgroup']);
+
+const wasm = join(pkg, 'wasm_errgroup_bg.wasm');
+const before = statSync(wasm).size;
+run(join(root, 'tools/node_modules/.bin/wasm-opt'), [
+  '-Oz', '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
+  '--enable-sign-ext', '--enable-multivalue', '--enable-mutable-globals',
+  '--strip-debug', '--strip-producers', wasm, '-o', wasm,
+]);
+console.log(`wasm-opt: ${before} -> ${statSync(wasm).size} bytes`);
+
+// package.json: wasm-pack's fields (name, version, license, ...) plus ours.
+const generated = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+const ours = JSON.parse(readFileSync(join(templates, 'package.json'), 'utf8'));
+writeFileSync(join(pkg, 'package.json'), JSON.stringify({ ...generated, ...ours }, null, 2) + '\n');
+
+for (const file of readdirSync(templates)) {
+  if (file !== 'package.json') copyFileSync(join(templates, file), join(pkg, file));
+}

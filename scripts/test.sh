@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Runs every test of wasm-errgroup, installing what is missing first:
+#
+#   lint      cargo fmt --check, clippy -D warnings (wasm32), doc examples
+#   wasm      every tests/*.rs suite in Node, headless Chromium, headless Firefox
+#   package   the npm package, built and driven by `node --test` tests/js/
+#
+# Ends with one line "N passed, N failed" over all of them; exits non-zero if
+# anything failed. ENGINES="node chrome" runs a subset of engines.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+
+bash scripts/setup.sh || exit 1
+export PATH="$HOME/.cargo/bin:$PATH"
+
+LOG_DIR="$(mktemp -d)"
+PASSED=0
+FAILED=0
+SUMMARY=()
+STATUS=0
+
+say() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+
+# Adds up "test result: ... N passed; M failed" lines of one cargo run.
+count_cargo() {
+  local log="$1" label="$2" rc="$3" p f
+  p=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
+  f=$(grep -Eo '[0-9]+ failed;' "$log" | awk '{s+=$1} END {print s+0}')
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+  SUMMARY+=("$(printf '%-28s %5d passed, %d failed' "$label" "$p" "$f")")
+  [ "$rc" -eq 0 ] || STATUS=1
+}
+
+check() {
+  local label="$1"; shift
+  if "$@" >"$LOG_DIR/check.log" 2>&1; then
+    PASSED=$((PASSED + 1)); SUMMARY+=("$(printf '%-28s %5s' "$label" ok)")
+  else
+    cat "$LOG_DIR/check.log"
+    FAILED=$((FAILED + 1)); STATUS=1; SUMMARY+=("$(printf '%-28s %5s' "$label" FAILED)")
+  fi
+}
+
+say "lint"
+check "cargo fmt --check" cargo fmt --check
+check "clippy (wasm32, -D warnings)" cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo test --doc >"$LOG_DIR/doc.log" 2>&1
+rc=$?; cat "$LOG_DIR/doc.log" | grep -E 'test result|FAILED|error' || true
+count_cargo "$LOG_DIR/doc.log" "doc examples (compile)" "$rc"
+
+# The local HTTP server for the fetch tests, on 127.0.0.1 only.
+SERVER_INFO="$LOG_DIR/server.json"
+node scripts/test-server.mjs --lifetime 3600 >"$SERVER_INFO" &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null; rm -rf "$LOG_DIR"' EXIT
+for _ in $(seq 50); do [ -s "$SERVER_INFO" ] && break; sleep 0.1; done
+export WASM_ERRGROUP_TEST_ORIGIN WASM_ERRGROUP_DEAD_ORIGIN
+WASM_ERRGROUP_TEST_ORIGIN=$(node -p "JSON.parse(require('fs').readFileSync('$SERVER_INFO')).origin")
+WASM_ERRGROUP_DEAD_ORIGIN=$(node -p "JSON.parse(require('fs').readFileSync('$SERVER_INFO')).deadOrigin")
+
+run_engine() {
+  local engine="$1"; shift
+  say "wasm tests in $engine"
+  env "$@" cargo test --target wasm32-unknown-unknown --tests 2>&1 | tee "$LOG_DIR/$engine.log" \
+    | grep -E '^test result|Running|FAILED|panicked|^error' 
+  count_cargo "$LOG_DIR/$engine.log" "wasm tests: $engine" "${PIPESTATUS[0]}"
+}
+
+for engine in ${ENGINES:-node chrome firefox}; do
+  case "$engine" in
+    node) run_engine node ;;
+    chrome) run_engine chrome WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" ;;
+    firefox) run_engine firefox WASM_BINDGEN_USE_BROWSER=1 GECKODRIVER="$(command -v geckodriver)" ;;
+    *) echo "unknown engine $engine" >&2; exit 2 ;;
+  esac
+done
+
+say "npm package"
+if node scripts/build-pkg.mjs >"$LOG_DIR/pkg.log" 2>&1; then
+  node --test tests/js/ 2>&1 | tee "$LOG_DIR/js.log" | grep -E '^not ok|^# (pass|fail)'
+  rc=${PIPESTATUS[0]}
+  p=$(awk '/^# pass/ {print $3}' "$LOG_DIR/js.log"); f=$(awk '/^# fail/ {print $3}' "$LOG_DIR/js.log")
+  p=${p:-0}; f=${f:-0}; if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); [ "$rc" -eq 0 ] || STATUS=1
+  SUMMARY+=("$(printf '%-28s %5d passed, %d failed' "node --test (package)" "$p" "$f")")
+else
+  cat "$LOG_DIR/pkg.log"; FAILED=$((FAILED + 1)); STATUS=1
+  SUMMARY+=("$(printf '%-28s %5s' "package build" FAILED)")
+fi
+
+say "summary"
+printf '%s\n' "${SUMMARY[@]}"
+echo "$PASSED passed, $FAILED failed"
+exit $STATUS

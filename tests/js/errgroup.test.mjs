@@ -1,0 +1,157 @@
+// The built package, used from plain JavaScript as an npm user would.
+// Run by scripts/test.sh with `node --test` after scripts/build-pkg.mjs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
+import { createRequire } from 'node:module';
+import { ErrGroup } from '../../pkg/node.mjs';
+import { startServer } from '../../scripts/test-server.mjs';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+let server;
+before(async () => { server = await startServer(); });
+after(() => server.server.close());
+
+test('require() loads the same package without init()', () => {
+  const { ErrGroup: FromRequire } = createRequire(import.meta.url)('../../pkg/node.mjs');
+  assert.equal(typeof new FromRequire().go, 'function');
+});
+
+test('the first failure rejects wait() and aborts the signal with the same value', async () => {
+  const group = ErrGroup.withSignal();
+  const failure = { code: 'E_FIRST' };
+  const seen = [];
+  group.go(async (signal) => {
+    await new Promise((resolve) => signal.addEventListener('abort', resolve));
+    seen.push(signal.reason);
+  });
+  group.go(async () => { await sleep(2); throw failure; });
+  group.go(async () => { await sleep(10); throw new Error('second'); });
+  await assert.rejects(group.wait(), (e) => e === failure);
+  assert.equal(group.signal.reason, failure);
+  assert.deepEqual(seen, [failure]);
+});
+
+test('no more than limit tasks run, in FIFO order', async () => {
+  const group = new ErrGroup();
+  group.setLimit(3);
+  let running = 0, peak = 0;
+  const order = [];
+  for (let i = 0; i < 30; i++) {
+    group.go(async () => {
+      order.push(i);
+      peak = Math.max(peak, ++running);
+      await sleep(i % 3);
+      running--;
+    });
+  }
+  assert.equal(group.active, 3);
+  assert.equal(group.queued, 27);
+  await group.wait();
+  assert.equal(peak, 3);
+  assert.deepEqual(order, [...Array(30).keys()]);
+});
+
+test('await go() is backpressure: it resolves once the task has started', async () => {
+  const group = new ErrGroup();
+  group.setLimit(2);
+  let started = 0;
+  for (let i = 0; i < 10; i++) {
+    await group.go(async () => { started++; await sleep(1); });
+    assert.equal(started, i + 1);
+    assert.ok(group.queued === 0);
+  }
+  await group.wait();
+});
+
+test('after an abort queued tasks are skipped and later go() promises resolve', async () => {
+  const group = ErrGroup.withSignal();
+  group.setLimit(1);
+  const called = [];
+  group.go(async () => { throw new Error('stop'); });
+  const skipped = [1, 2, 3].map((i) => group.go(() => called.push(i)));
+  await assert.rejects(group.wait(), /stop/);
+  await Promise.all(skipped);
+  assert.deepEqual(called, []);
+  assert.throws(() => group.go(() => {}), /settled/);
+});
+
+test('a parent abort skips work and wait() rejects with the parent reason', async () => {
+  const parent = new AbortController();
+  const group = ErrGroup.withSignal(parent.signal);
+  group.setLimit(1);
+  group.go(() => sleep(5));
+  group.go(() => assert.fail('never called'));
+  await sleep(0);
+  const reason = new Error('navigated away');
+  parent.abort(reason);
+  await assert.rejects(group.wait(), (e) => e === reason);
+  assert.equal(getEventListeners(parent.signal, 'abort').length, 0);
+});
+
+test('a long-lived parent collects no listeners', async () => {
+  const parent = new AbortController();
+  for (let i = 0; i < 200; i++) {
+    const group = ErrGroup.withSignal(parent.signal);
+    group.go(async () => { if (i % 2) throw i; });
+    await group.wait().catch(() => {});
+  }
+  assert.equal(getEventListeners(parent.signal, 'abort').length, 0);
+});
+
+test('bad input throws at once with a clear error', () => {
+  const group = new ErrGroup();
+  for (const bad of [undefined, null, 1, 'task', {}]) {
+    assert.throws(() => group.go(bad), TypeError);
+    assert.throws(() => group.tryGo(bad), TypeError);
+  }
+  for (const bad of [NaN, 1.5, Infinity, -Infinity]) assert.throws(() => group.setLimit(bad), RangeError);
+  for (const bad of ['3', undefined, null, {}]) assert.throws(() => group.setLimit(bad), TypeError);
+  assert.throws(() => ErrGroup.withSignal({ aborted: false }), TypeError);
+});
+
+test('failures nobody waits for never become unhandled rejections', async () => {
+  const unhandled = [];
+  const record = (reason) => unhandled.push(reason);
+  process.on('unhandledRejection', record);
+  try {
+    const group = ErrGroup.withSignal();
+    group.go(() => Promise.reject(new Error('a')));
+    group.go(() => { throw new Error('b'); });
+    new ErrGroup().go(async () => { throw new Error('c'); });
+    await sleep(20);
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', record);
+  }
+});
+
+test('real fetch: the first HTTP failure aborts the slow siblings', async () => {
+  const group = ErrGroup.withSignal();
+  group.setLimit(3);
+  const aborted = [];
+  for (const path of ['/ok', '/slow?ms=5000', '/slow?ms=5000', '/status?code=500', '/ok']) {
+    group.go(async (signal) => {
+      let response;
+      try {
+        response = await fetch(server.origin + path, { signal });
+        await response.clone().text();
+      } catch (e) {
+        assert.equal(e, signal.reason, 'an aborted fetch rejects with the group reason');
+        aborted.push(path);
+        throw e;
+      }
+      if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    });
+  }
+  await assert.rejects(group.wait(), /status\?code=500: HTTP 500/);
+  assert.deepEqual(aborted, ['/slow?ms=5000', '/slow?ms=5000']);
+  for (let i = 0; i < 50 && server.stats.open > 0; i++) await sleep(20);
+  assert.equal(server.stats.open, 0);
+});
+
+test('real fetch: an unreachable port fails the group with a TypeError', async () => {
+  const group = new ErrGroup();
+  group.go((signal) => fetch(server.deadOrigin, { signal }));
+  await assert.rejects(group.wait(), TypeError);
+});
