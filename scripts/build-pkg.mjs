@@ -15,7 +15,10 @@ function run(cmd, args) {
   if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${result.status ?? result.signal})`);
 }
 
-run('wasm-pack', ['build', '--release', '--target', 'web', '--out-dir', 'pkg', '--out-name', 'wasm_errgroup']);
+run('wasm-pack', [
+  'build', '--release', '--target', 'web', '--out-dir', 'pkg', '--out-name', 'wasm_errgroup',
+  '--', '--features', 'talc-allocator',
+]);
 
 const wasm = join(pkg, 'wasm_errgroup_bg.wasm');
 const before = statSync(wasm).size;
@@ -25,6 +28,12 @@ run(join(root, 'tools/node_modules/.bin/wasm-opt'), [
   '--strip-debug', '--strip-producers', wasm, '-o', wasm,
 ]);
 console.log(`wasm-opt: ${before} -> ${statSync(wasm).size} bytes`);
+
+// The glue's doc comments are in the .d.ts; ship it minified.
+const glue = join(pkg, 'wasm_errgroup.js');
+run(join(root, 'tools/node_modules/.bin/esbuild'), [
+  glue, '--minify', '--format=esm', '--target=es2022', '--allow-overwrite', `--outfile=${glue}`, '--log-level=warning',
+]);
 
 // package.json: wasm-pack's fields (name, version, license, ...) plus ours.
 const generated = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));

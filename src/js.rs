@@ -8,7 +8,7 @@
 use std::cell::OnceCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Function, Promise};
+use js_sys::{Function, JsString, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::{AbortController, AbortSignal};
@@ -73,10 +73,10 @@ impl JsErrGroup {
             match parent.dyn_into::<AbortSignal>() {
                 Ok(signal) => Context::from_signal(signal),
                 Err(other) => {
-                    return Err(type_error(format!(
-                        "ErrGroup.withSignal: parent must be an AbortSignal or undefined, got {}",
-                        type_name(&other)
-                    )))
+                    return Err(type_error(
+                        "ErrGroup.withSignal: parent must be an AbortSignal or undefined, got ",
+                        &other,
+                    ))
                 }
             }
         };
@@ -106,7 +106,7 @@ impl JsErrGroup {
         &self,
         #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] task: JsValue,
     ) -> Result<Promise, JsValue> {
-        let task = task_function(task, "go")?;
+        let task = task_function(task, "ErrGroup.go: task must be a function, got ")?;
         let inner = &self.group.inner;
         let mut started = None;
         let promise = match inner.admission() {
@@ -137,7 +137,7 @@ impl JsErrGroup {
         &self,
         #[wasm_bindgen(unchecked_param_type = "(signal: AbortSignal) => unknown")] task: JsValue,
     ) -> Result<bool, JsValue> {
-        let task = task_function(task, "tryGo")?;
+        let task = task_function(task, "ErrGroup.tryGo: task must be a function, got ")?;
         let inner = &self.group.inner;
         if inner.admission() != Admission::Start {
             return Ok(false);
@@ -309,46 +309,49 @@ fn resolved() -> Promise {
     RESOLVED.with(Promise::clone)
 }
 
-fn task_function(task: JsValue, method: &str) -> Result<Function, JsValue> {
+fn task_function(task: JsValue, message: &str) -> Result<Function, JsValue> {
     if task.is_function() {
         Ok(task.unchecked_into())
     } else {
-        Err(type_error(format!(
-            "ErrGroup.{method}: task must be a function, got {}",
-            type_name(&task)
-        )))
+        Err(type_error(message, &task))
     }
 }
 
 fn parse_limit(n: &JsValue) -> Result<Option<usize>, JsValue> {
-    let Some(n) = n.as_f64() else {
-        return Err(type_error(format!(
-            "ErrGroup.setLimit: the limit must be an integer number (negative for no limit), got {}",
-            type_name(n)
-        )));
+    let Some(limit) = n.as_f64() else {
+        return Err(type_error(
+            "ErrGroup.setLimit: the limit must be an integer number (negative for no limit), got ",
+            n,
+        ));
     };
-    if !n.is_finite() || n.fract() != 0.0 {
-        return Err(js_sys::RangeError::new(&format!(
-            "ErrGroup.setLimit: the limit must be an integer (negative for no limit), got {n}"
-        ))
-        .into());
+    if !limit.is_finite() || limit.fract() != 0.0 {
+        let message = concat(
+            "ErrGroup.setLimit: the limit must be an integer (negative for no limit), got ",
+            n,
+        );
+        return Err(js_sys::RangeError::new(&message).into());
     }
     // `as` saturates: a limit beyond usize::MAX is no practical limit.
-    Ok((n >= 0.0).then_some(n as usize))
+    Ok((limit >= 0.0).then_some(limit as usize))
 }
 
-fn type_error(message: String) -> JsValue {
-    js_sys::TypeError::new(&message).into()
+fn type_error(message: &str, value: &JsValue) -> JsValue {
+    js_sys::TypeError::new(&concat(message, value)).into()
 }
 
-fn type_name(value: &JsValue) -> String {
-    if value.is_null() {
-        "null".into()
-    } else if let Some(text) = value.as_string() {
-        format!("string {text:?}")
+/// `message` followed by a short description of `value`, built from JS
+/// strings: Rust's formatting machinery would double the module's size.
+fn concat(message: &str, value: &JsValue) -> String {
+    let described = if value.is_null() {
+        JsString::from("null")
+    } else if value.is_string() {
+        JsString::from("string ").concat(&js_sys::JSON::stringify(value).unwrap_or_default())
+    } else if let Some(number) = value.dyn_ref::<js_sys::Number>() {
+        number.to_string_with_radix(10).unwrap_or_default()
     } else {
-        value.js_typeof().as_string().unwrap_or_default()
-    }
+        value.js_typeof().unchecked_into()
+    };
+    String::from(JsString::from(message).concat(&described))
 }
 
 fn saturate(count: usize) -> u32 {

@@ -75,6 +75,14 @@ pub use group::{Group, Ready, Wait};
 pub use js::JsErrGroup;
 pub use reason::{error_reason, AbortReason, Aborted};
 
+#[cfg(all(
+    feature = "talc-allocator",
+    target_family = "wasm",
+    not(target_feature = "atomics")
+))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Installs a panic hook that logs Rust panics to `console.error` before
 /// the instance traps. Available with the `console-panic-hook` feature.
 #[cfg(feature = "console-panic-hook")]

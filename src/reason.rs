@@ -150,15 +150,11 @@ impl fmt::Display for Aborted {
 
 impl Error for Aborted {}
 
-/// Describes a JS value without running user code: an `Error`'s name and
-/// message, a string as is, anything else as wasm-bindgen's debug form.
+/// Describes a JS value without running user code: an `Error` as
+/// `Name: message`, a string as is, anything else in wasm-bindgen's debug form.
 pub(crate) fn describe(value: &JsValue) -> String {
     if let Some(error) = value.dyn_ref::<js_sys::Error>() {
-        format!(
-            "{}: {}",
-            String::from(error.name()),
-            String::from(error.message())
-        )
+        String::from(error.to_string())
     } else if let Some(text) = value.as_string() {
         text
     } else {
