@@ -3,7 +3,9 @@
 #
 #   lint      cargo fmt --check, clippy -D warnings (wasm32), doc examples
 #   wasm      every tests/*.rs suite in Node, headless Chromium, headless Firefox
-#   package   the npm package, built and driven by `node --test` tests/js/
+#   package   the npm package, built; `node --test` runs tests/js/ against it
+#             and tests/pkg/ against its packed tarball in Node ESM, Node CJS,
+#             a bundler-free page and an esbuild bundle (headless Chromium), and tsc
 #
 # Ends with one line "N passed, N failed" over all of them; exits non-zero if
 # anything failed. ENGINES="node chrome" runs a subset of engines.
@@ -79,7 +81,7 @@ done
 
 say "npm package"
 if node scripts/build-pkg.mjs >"$LOG_DIR/pkg.log" 2>&1; then
-  node --test tests/js/ 2>&1 | tee "$LOG_DIR/js.log" | grep -E '^not ok|^# (pass|fail)'
+  node --expose-gc --test tests/js/ tests/pkg/ 2>&1 | tee "$LOG_DIR/js.log" | grep -E '^not ok|^# (pass|fail)|heap growth'
   rc=${PIPESTATUS[0]}
   p=$(awk '/^# pass/ {print $3}' "$LOG_DIR/js.log"); f=$(awk '/^# fail/ {print $3}' "$LOG_DIR/js.log")
   p=${p:-0}; f=${f:-0}; if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi

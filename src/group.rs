@@ -209,30 +209,40 @@ impl<E: 'static> Inner<E> {
 
     /// Records the end of a task that held a slot.
     pub(crate) fn finish(self: &Rc<Self>, result: Result<(), E>) {
-        let reason = match (&result, &self.abort) {
-            (Err(error), Some(abort)) if self.state.borrow().error.is_none() => {
-                Some((abort.to_reason)(error))
-            }
-            _ => None,
-        };
-        let first_failure = {
+        {
             let mut st = self.state.borrow_mut();
             debug_assert!(st.active > 0, "finish without a slot");
             st.active = st.active.saturating_sub(1);
-            match result {
-                Err(error) if st.error.is_none() => {
-                    st.error = Some(error);
-                    true
-                }
-                _ => false,
-            }
-        };
-        if first_failure {
-            if let Some(reason) = reason {
-                self.abort(Some(reason), Cause::Failure);
-            }
+        }
+        if let Err(error) = result {
+            self.fail(error);
         }
         self.update(true);
+    }
+
+    /// Records a failure; the first one is the group's error and aborts
+    /// its signal.
+    pub(crate) fn fail(self: &Rc<Self>, error: E) {
+        let reason = match &self.abort {
+            Some(abort) if self.state.borrow().error.is_none() => Some((abort.to_reason)(&error)),
+            _ => None,
+        };
+        let first = {
+            let mut st = self.state.borrow_mut();
+            let first = st.error.is_none();
+            if first {
+                st.error = Some(error);
+            }
+            first
+        };
+        if let (true, Some(reason)) = (first, reason) {
+            self.abort(Some(reason), Cause::Failure);
+        }
+    }
+
+    /// Returns whether the group's signal has aborted.
+    pub(crate) fn is_aborted(&self) -> bool {
+        self.state.borrow().aborted.is_some()
     }
 
     /// Aborts the group's signal, removes the parent listener and skips every

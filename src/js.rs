@@ -25,17 +25,17 @@ use crate::{sys, Context};
 /// `WithContext`.
 #[wasm_bindgen(js_name = ErrGroup)]
 pub struct JsErrGroup {
-    group: Group<JsValue>,
+    pub(crate) group: Group<JsValue>,
     signal: OnceCell<AbortSignal>,
     shared: OnceCell<Rc<Shared>>,
 }
 
 /// What every task of one group shares: the signal it is called with, and
 /// the callbacks that settle a task whose result is a thenable.
-struct Shared {
-    signal: AbortSignal,
-    on_fulfilled: Function,
-    on_rejected: Function,
+pub(crate) struct Shared {
+    pub(crate) signal: AbortSignal,
+    pub(crate) on_fulfilled: Function,
+    pub(crate) on_rejected: Function,
 }
 
 #[wasm_bindgen(js_class = ErrGroup)]
@@ -231,7 +231,7 @@ impl JsErrGroup {
         })
     }
 
-    fn shared(&self) -> Rc<Shared> {
+    pub(crate) fn shared(&self) -> Rc<Shared> {
         self.shared
             .get_or_init(|| {
                 let group = Rc::downgrade(&self.group.inner);
@@ -335,13 +335,13 @@ fn parse_limit(n: &JsValue) -> Result<Option<usize>, JsValue> {
     Ok((limit >= 0.0).then_some(limit as usize))
 }
 
-fn type_error(message: &str, value: &JsValue) -> JsValue {
+pub(crate) fn type_error(message: &str, value: &JsValue) -> JsValue {
     js_sys::TypeError::new(&concat(message, value)).into()
 }
 
 /// `message` followed by a short description of `value`, built from JS
 /// strings: Rust's formatting machinery would double the module's size.
-fn concat(message: &str, value: &JsValue) -> String {
+pub(crate) fn concat(message: &str, value: &JsValue) -> String {
     let described = if value.is_null() {
         JsString::from("null")
     } else if value.is_string() {

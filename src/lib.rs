@@ -67,6 +67,7 @@
 mod context;
 mod group;
 mod js;
+mod map;
 mod reason;
 mod sys;
 

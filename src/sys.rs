@@ -23,3 +23,11 @@ extern "C" {
         on_rejected: &Function,
     ) -> Result<(), JsValue>;
 }
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Promise.prototype.then.call(promise, on_fulfilled)`: the built-in
+    /// `then`, returning the derived promise.
+    #[wasm_bindgen(catch, js_namespace = ["Promise", "prototype", "then"], js_name = call)]
+    pub(crate) fn then_chain(this: &Promise, on_fulfilled: &Function) -> Result<Promise, JsValue>;
+}

@@ -1,0 +1,131 @@
+// The packed npm package, installed into a fresh project outside the repo and
+// used in the four setups a user has: Node ESM, Node CommonJS, a
+// <script type="module"> page with no bundler, and an esbuild bundle; the
+// pages run in headless Chromium. A strict tsc run checks the types.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expected } from './scenario.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tools = createRequire(join(root, 'tools/package.json'));
+const bin = (name) => join(root, 'tools/node_modules/.bin', name);
+const here = fileURLToPath(new URL('.', import.meta.url));
+let project;
+let server;
+let browser;
+
+before(async () => {
+  project = mkdtempSync(join(tmpdir(), 'wasm-errgroup-user-'));
+  const tarball = execFileSync('npm', ['pack', join(root, 'pkg'), '--pack-destination', project, '--silent'], {
+    encoding: 'utf8',
+  }).trim().split('\n').pop();
+  writeFileSync(join(project, 'package.json'), '{ "name": "user-app", "private": true, "type": "module" }\n');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(project, tarball)], {
+    cwd: project,
+  });
+  cpSync(join(here, 'scenario.mjs'), join(project, 'scenario.mjs'));
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+  server = createServer((req, res) => {
+    try {
+      const path = join(project, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+      const body = readFileSync(path);
+      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { chromium } = tools('playwright-core');
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+function runNode(file, source) {
+  writeFileSync(join(project, file), source);
+  return JSON.parse(execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8' }));
+}
+
+async function runPage(html) {
+  writeFileSync(join(project, 'page.html'), html);
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  await page.goto(`http://127.0.0.1:${server.address().port}/page.html`);
+  const result = await page.waitForFunction(() => window.result, null, { timeout: 10_000 });
+  const value = await result.jsonValue();
+  await page.close();
+  assert.deepEqual(errors, []);
+  return value;
+}
+
+test('Node ESM: import { ErrGroup } from "wasm-errgroup", no init()', () => {
+  const out = runNode('esm.mjs', `
+    import { ErrGroup } from 'wasm-errgroup';
+    import { scenario } from './scenario.mjs';
+    console.log(JSON.stringify(await scenario(ErrGroup)));`);
+  assert.deepEqual(out, expected);
+});
+
+test('Node CommonJS: require("wasm-errgroup"), no init()', () => {
+  const out = runNode('cjs.cjs', `
+    const { ErrGroup } = require('wasm-errgroup');
+    import('./scenario.mjs').then(({ scenario }) => scenario(ErrGroup))
+      .then((out) => console.log(JSON.stringify(out)));`);
+  assert.deepEqual(out, expected);
+});
+
+test('a <script type="module"> page with no bundler, in headless Chromium', async () => {
+  const out = await runPage(`<!doctype html><script type="importmap">
+      { "imports": { "wasm-errgroup": "./node_modules/wasm-errgroup/index.js" } }
+    </script>
+    <script type="module">
+      import { ErrGroup } from 'wasm-errgroup';
+      import { scenario } from './scenario.mjs';
+      window.result = await scenario(ErrGroup);
+    </script>`);
+  assert.deepEqual(out, expected);
+});
+
+test('an esbuild bundle, in headless Chromium', async () => {
+  writeFileSync(join(project, 'entry.js'), `
+    import { ErrGroup } from 'wasm-errgroup';
+    import { scenario } from './scenario.mjs';
+    window.result = await scenario(ErrGroup);`);
+  execFileSync(bin('esbuild'), ['entry.js', '--bundle', '--format=esm', '--platform=browser',
+    '--target=es2022', '--minify', '--outfile=dist/app.js', '--log-level=warning'], { cwd: project });
+  // The glue finds the wasm next to the bundle (new URL(..., import.meta.url)).
+  cpSync(join(project, 'node_modules/wasm-errgroup/wasm_errgroup_bg.wasm'), join(project, 'dist/wasm_errgroup_bg.wasm'));
+  const bundle = readFileSync(join(project, 'dist/app.js'), 'utf8');
+  assert.ok(!bundle.includes('node:fs'), 'the browser bundle does not pull in the Node entry');
+  const out = await runPage('<!doctype html><script type="module" src="./dist/app.js"></script>');
+  assert.deepEqual(out, expected);
+});
+
+test('tsc --noEmit --strict type-checks a consumer, including lines that must not compile', () => {
+  cpSync(join(here, 'consumer.ts'), join(project, 'consumer.ts'));
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: {
+      strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext',
+      lib: ['es2022', 'dom', 'esnext.disposable'], skipLibCheck: false, types: [],
+    },
+    files: ['consumer.ts'],
+  }));
+  execFileSync(bin('tsc'), ['-p', '.'], { cwd: project, stdio: 'inherit' });
+});
