@@ -1,0 +1,562 @@
+//! Model-based randomized tests of `ErrGroup`.
+//!
+//! A seeded generator makes random schedules: tasks with random delays
+//! (counted in microtask ticks), successes, synchronous throws and rejections,
+//! nested `go` from running tasks, `tryGo`, `setLimit` changes, parent aborts
+//! and concurrent `wait()` calls. `tests/model/runner.js` plays each schedule
+//! against the real group, exactly as JS code would, and records what
+//! happened. The model below replays that record and checks it against the
+//! contract: the limit at every start, FIFO starts, who may be skipped, no
+//! start after an abort, every `wait()` outcome, and counters back to 0.
+//!
+//! `WASM_ERRGROUP_SCHEDULES=N` (at build time) runs N schedules instead of
+//! 2,000, for a soak; `WASM_ERRGROUP_SEED=S` starts from seed S. A failure
+//! prints its seed and schedule.
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{console_log, wasm_bindgen_test};
+use wasm_errgroup::JsErrGroup as ErrGroup;
+
+const DEFAULT_SCHEDULES: u64 = 2_000;
+const DEFAULT_SEED: u64 = 0x5EED_E440;
+
+/// xorshift64*: small, seeded, reproducible.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+struct Schedule {
+    with_signal: bool,
+    limit: Option<i32>,
+    json: String,
+}
+
+fn task_json(rng: &mut Rng, next_id: &mut u32, via_go: bool, depth: u32) -> String {
+    let id = *next_id;
+    *next_id += 1;
+    let kind = match rng.below(100) {
+        0..=39 => "async",
+        40..=54 => "sync",
+        55..=79 => "reject",
+        _ => "throw",
+    };
+    let delay = rng.below(7);
+    let mut children = Vec::new();
+    if depth < 2 && rng.chance(15) {
+        for _ in 0..=rng.below(2) {
+            children.push(task_json(rng, next_id, true, depth + 1));
+        }
+    }
+    format!(
+        r#"{{"id":{id},"via":"{}","kind":"{kind}","delay":{delay},"children":[{}]}}"#,
+        if via_go { "go" } else { "tryGo" },
+        children.join(",")
+    )
+}
+
+fn generate(seed: u64) -> Schedule {
+    let mut rng = Rng::new(seed);
+    let with_signal = rng.chance(70);
+    let max_tick = 25;
+    let limit = match rng.below(6) {
+        0 => None,
+        1 => Some(-1),
+        2 => Some(0),
+        n => Some(n as i32 - 2),
+    };
+    let mut ops = Vec::new();
+    let mut next_id = 0;
+    for _ in 0..=rng.below(10) {
+        let t = rng.below(20);
+        let via_go = !rng.chance(15);
+        let task = task_json(&mut rng, &mut next_id, via_go, 0);
+        ops.push(format!(r#"{{"t":{t},"op":"submit","task":{task}}}"#));
+    }
+    for _ in 0..rng.below(3) {
+        let n = rng.below(6) as i32 - 1;
+        ops.push(format!(
+            r#"{{"t":{},"op":"setLimit","n":{n}}}"#,
+            rng.below(22)
+        ));
+    }
+    // A limit of 0 must be raised, or nothing could ever finish.
+    ops.push(format!(
+        r#"{{"t":{max_tick},"op":"setLimit","n":{}}}"#,
+        1 + rng.below(3)
+    ));
+    if with_signal && rng.chance(30) {
+        ops.push(format!(r#"{{"t":{},"op":"abort"}}"#, rng.below(22)));
+    }
+    for _ in 0..rng.below(3) {
+        ops.push(format!(r#"{{"t":{},"op":"wait"}}"#, rng.below(22)));
+    }
+    let json = format!(
+        r#"{{"withSignal":{with_signal},"limit":{},"maxTick":{max_tick},"ops":[{}]}}"#,
+        limit.map_or("null".to_string(), |n| n.to_string()),
+        ops.join(",")
+    );
+    Schedule {
+        with_signal,
+        limit,
+        json,
+    }
+}
+
+#[derive(Debug)]
+enum Ev {
+    Submit {
+        id: u32,
+        via_go: bool,
+    },
+    Start {
+        id: u32,
+        running: u32,
+        own_signal: bool,
+    },
+    End {
+        id: u32,
+        ok: bool,
+    },
+    Abort {
+        reason: String,
+    },
+    ParentAbort,
+    SetLimit(i32),
+    TryGo {
+        id: u32,
+        ok: bool,
+    },
+    GoThrew {
+        id: u32,
+    },
+    GoResolved,
+    GoRejected {
+        id: u32,
+    },
+    Wait {
+        k: u32,
+    },
+    Settled {
+        k: u32,
+        outcome: String,
+        running: u32,
+        active: u32,
+        queued: u32,
+    },
+    Final {
+        active: u32,
+        queued: u32,
+    },
+}
+
+fn parse(log: &str) -> Vec<Ev> {
+    let events = Array::from(&js_sys::JSON::parse(log).unwrap());
+    events
+        .iter()
+        .map(|e| {
+            let e = Array::from(&e);
+            let n = |i| e.get(i).as_f64().unwrap() as u32;
+            let b = |i| e.get(i).as_bool().unwrap();
+            let s = |i| e.get(i).as_string().unwrap();
+            match s(1).as_str() {
+                "submit" => Ev::Submit {
+                    id: n(2),
+                    via_go: s(3) == "go",
+                },
+                "start" => Ev::Start {
+                    id: n(2),
+                    running: n(3),
+                    own_signal: b(5),
+                },
+                "end" => Ev::End { id: n(2), ok: b(3) },
+                "abort" => Ev::Abort { reason: s(2) },
+                "parentAbort" => Ev::ParentAbort,
+                "setLimit" => Ev::SetLimit(e.get(2).as_f64().unwrap() as i32),
+                "tryGo" => Ev::TryGo { id: n(2), ok: b(3) },
+                "goThrew" => Ev::GoThrew { id: n(2) },
+                "goResolved" => Ev::GoResolved,
+                "goRejected" => Ev::GoRejected { id: n(2) },
+                "wait" => Ev::Wait { k: n(2) },
+                "settled" => Ev::Settled {
+                    k: n(2),
+                    outcome: s(3),
+                    running: n(4),
+                    active: n(5),
+                    queued: n(6),
+                },
+                "final" => Ev::Final {
+                    active: n(2),
+                    queued: n(3),
+                },
+                other => panic!("unknown event {other}"),
+            }
+        })
+        .collect()
+}
+
+/// The contract, replayed over one run's events.
+fn check(events: &[Ev], with_signal: bool, limit: Option<i32>) -> Result<(), String> {
+    let to_limit = |n: i32| (n >= 0).then_some(n as u32);
+    let mut limit_now = limit.and_then(to_limit);
+    // The highest limit in force since each waiting task was submitted:
+    // lowering the limit interrupts nothing, so that is what bounds a start.
+    let mut ceiling: HashMap<u32, Option<u32>> = HashMap::new();
+    let mut submitted = Vec::new();
+    let mut submitted_go = HashSet::new();
+    let mut started = Vec::new();
+    let mut ended = HashSet::new();
+    let mut first_failure: Option<u32> = None;
+    let mut failed_before_abort = false;
+    // For each pending wait(): the first failure at the first moment since it
+    // was called when the group was idle (`Some`), once it has been.
+    let mut idle_seen: HashMap<u32, Option<Option<u32>>> = HashMap::new();
+    let mut aborted: Option<String> = None;
+    let mut parent_aborted = false;
+    let mut waited = false;
+    let mut running = 0;
+    let mut settled: Option<String> = None;
+    let mut resolved = 0;
+    let mut threw = HashSet::new();
+
+    for (seq, event) in events.iter().enumerate() {
+        let at = |what: String| Err(format!("event {seq} {event:?}: {what}"));
+        match *event {
+            Ev::Submit { id, via_go } => {
+                if via_go {
+                    submitted_go.insert(id);
+                }
+                submitted.push(id);
+                ceiling.insert(id, limit_now);
+            }
+            Ev::TryGo { id, ok } => {
+                if !ok {
+                    submitted.retain(|&s| s != id);
+                }
+                if ok && (settled.is_some() || aborted.is_some()) {
+                    return at("tryGo admitted a task after the signal aborted".into());
+                }
+            }
+            Ev::GoThrew { id } => {
+                threw.insert(id);
+                submitted.retain(|&s| s != id);
+                if !with_signal || !waited || running != 0 || aborted.is_none() {
+                    return at("go() threw on a group that had not settled".into());
+                }
+            }
+            Ev::SetLimit(n) => {
+                limit_now = to_limit(n);
+                for bound in ceiling.values_mut() {
+                    *bound = match (*bound, limit_now) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        _ => None,
+                    };
+                }
+            }
+            Ev::Start {
+                id,
+                running: now,
+                own_signal,
+            } => {
+                if started.contains(&id) {
+                    return at("started twice".into());
+                }
+                if let Some(reason) = &aborted {
+                    return at(format!("started after the signal aborted ({reason})"));
+                }
+                if !own_signal {
+                    return at("not called with the group's signal".into());
+                }
+                if let Some(Some(bound)) = ceiling.get(&id) {
+                    if now > *bound {
+                        return at(format!("{now} running, above the limit {bound}"));
+                    }
+                }
+                running = now;
+                started.push(id);
+                ceiling.remove(&id);
+            }
+            Ev::End { id, ok } => {
+                if !started.contains(&id) || !ended.insert(id) {
+                    return at("ended without starting, or twice".into());
+                }
+                running -= 1;
+                if !ok && first_failure.is_none() {
+                    first_failure = Some(id);
+                    failed_before_abort = aborted.is_none();
+                }
+            }
+            Ev::ParentAbort => parent_aborted = true,
+            Ev::Abort { ref reason } => {
+                if !with_signal {
+                    return at("a zero group's signal aborted".into());
+                }
+                if aborted.is_some() {
+                    return at("the signal aborted twice".into());
+                }
+                let expected = if let Some(id) = first_failure {
+                    format!("fail:{id}")
+                } else if parent_aborted {
+                    "parent".into()
+                } else {
+                    if !waited || running != 0 {
+                        return at("settled while busy or before wait()".into());
+                    }
+                    "settled".into()
+                };
+                if *reason != expected {
+                    return at(format!("abort reason {reason}, the model says {expected}"));
+                }
+                aborted = Some(reason.clone());
+            }
+            Ev::Wait { k } => {
+                waited = true;
+                idle_seen.insert(k, None);
+            }
+            Ev::Settled {
+                k,
+                ref outcome,
+                running: now,
+                ..
+            } if !with_signal => {
+                // A zero group stays open: wait() completes when the group is
+                // idle, and tasks may start before its promise settles. It
+                // must have seen the group idle, with the first failure then.
+                let Some(Some(failure_then)) = idle_seen.remove(&k) else {
+                    return at("wait() settled, but the group was not idle since the call".into());
+                };
+                let expected = match (first_failure, failure_then) {
+                    (_, Some(id)) => format!("fail:{id}"),
+                    (Some(id), None) if outcome != "ok" => format!("fail:{id}"),
+                    _ => "ok".into(),
+                };
+                if *outcome != expected || now > running {
+                    return at(format!("wait() gave {outcome}, the model says {expected}"));
+                }
+            }
+            Ev::Settled {
+                ref outcome,
+                running: now,
+                active,
+                queued,
+                ..
+            } => {
+                if now != 0 || running != 0 || active != 0 || queued != 0 {
+                    return at("wait() settled while a task was running or queued".into());
+                }
+                let skipped = submitted.iter().any(|id| !started.contains(id));
+                let expected = match first_failure {
+                    Some(id) => format!("fail:{id}"),
+                    None if with_signal && parent_aborted && skipped => "parent".into(),
+                    None => "ok".into(),
+                };
+                if *outcome != expected {
+                    return at(format!("wait() gave {outcome}, the model says {expected}"));
+                }
+                if with_signal {
+                    if let Some(first) = &settled {
+                        if first != outcome {
+                            return at("two wait() calls settled differently".into());
+                        }
+                    }
+                    settled = Some(outcome.clone());
+                }
+            }
+            Ev::GoResolved => resolved += 1,
+            Ev::GoRejected { id } => return at(format!("go() promise of {id} rejected")),
+            Ev::Final { active, queued } => {
+                if (active, queued) != (0, 0) {
+                    return at("counters not back to 0".into());
+                }
+            }
+        }
+        if running == 0 && submitted.iter().all(|id| started.contains(id)) {
+            for seen in idle_seen.values_mut() {
+                seen.get_or_insert(first_failure);
+            }
+        }
+    }
+    // FIFO: tasks start in the order they were submitted.
+    let order: Vec<u32> = submitted
+        .iter()
+        .copied()
+        .filter(|id| started.contains(id))
+        .collect();
+    if order != started {
+        return Err(format!(
+            "start order {started:?}, submission order {order:?}"
+        ));
+    }
+    // Only an abort may leave a task unstarted; a zero group runs them all.
+    let unstarted: Vec<u32> = submitted
+        .iter()
+        .copied()
+        .filter(|id| !started.contains(id))
+        .collect();
+    if !unstarted.is_empty() && (!with_signal || aborted.as_deref() == Some("settled")) {
+        return Err(format!(
+            "tasks {unstarted:?} never started, and nothing aborted"
+        ));
+    }
+    let failure_reason = first_failure.map(|id| format!("fail:{id}"));
+    if with_signal && failed_before_abort && aborted != failure_reason {
+        return Err("a failure did not abort the signal".into());
+    }
+    let go_promises = submitted_go
+        .iter()
+        .filter(|id| !threw.contains(*id))
+        .count();
+    if resolved != go_promises {
+        return Err(format!(
+            "{resolved} go() promises resolved of {go_promises}"
+        ));
+    }
+    Ok(())
+}
+
+fn make_group() -> Function {
+    Closure::<dyn Fn(bool, JsValue) -> JsValue>::new(|with_signal, parent| {
+        if with_signal {
+            ErrGroup::with_signal(parent).unwrap().into()
+        } else {
+            ErrGroup::new().into()
+        }
+    })
+    .into_js_value()
+    .unchecked_into()
+}
+
+fn setting(name: &str) -> Option<u64> {
+    let value = match name {
+        "schedules" => option_env!("WASM_ERRGROUP_SCHEDULES"),
+        _ => option_env!("WASM_ERRGROUP_SEED"),
+    }?;
+    Some(value.parse().expect("a whole number"))
+}
+
+#[wasm_bindgen_test]
+async fn random_schedules_follow_the_model() {
+    let runner = Function::new_with_args("makeGroup, schedule", include_str!("model/runner.js"));
+    let make_group = make_group();
+    let count = setting("schedules").unwrap_or(DEFAULT_SCHEDULES);
+    let base = setting("seed").unwrap_or(DEFAULT_SEED);
+    let mut kinds = [0u32; 3];
+    for i in 0..count {
+        let seed = base + i;
+        let schedule = generate(seed);
+        let plan = js_sys::JSON::parse(&schedule.json).unwrap();
+        let log: Promise = runner
+            .call2(&JsValue::NULL, &make_group, &plan)
+            .unwrap()
+            .unchecked_into();
+        let log = JsFuture::from(log).await.unwrap().as_string().unwrap();
+        let events = parse(&log);
+        if let Err(why) = check(&events, schedule.with_signal, schedule.limit) {
+            panic!(
+                "schedule with seed {seed} broke the contract: {why}\n\
+                 re-run it with WASM_ERRGROUP_SEED={seed} WASM_ERRGROUP_SCHEDULES=1\n\
+                 schedule: {}\nevents: {log}",
+                schedule.json
+            );
+        }
+        let outcome = events.iter().rev().find_map(|e| match e {
+            Ev::Settled { outcome, .. } => Some(outcome.as_str()),
+            _ => None,
+        });
+        kinds[match outcome {
+            Some("ok") => 0,
+            Some("parent") => 1,
+            _ => 2,
+        }] += 1;
+    }
+    console_log!(
+        "{count} schedules from seed {base}: {} ok, {} parent aborts, {} failures",
+        kinds[0],
+        kinds[1],
+        kinds[2]
+    );
+    assert!(
+        kinds.iter().all(|&k| k > 0) || count < 100,
+        "the generator covers every outcome"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_model_rejects_a_broken_run() {
+    // The model must be able to fail: feed it runs that break the contract.
+    let start = |id, running| Ev::Start {
+        id,
+        running,
+        own_signal: true,
+    };
+    let submit = |id| Ev::Submit { id, via_go: true };
+    let over_limit = [
+        Ev::SetLimit(1),
+        submit(0),
+        submit(1),
+        start(0, 1),
+        start(1, 2),
+    ];
+    assert!(check(&over_limit, false, None).is_err());
+    let out_of_order = [submit(0), submit(1), start(1, 1), start(0, 2)];
+    assert!(check(&out_of_order, false, None).is_err());
+    let after_abort = [
+        submit(0),
+        Ev::ParentAbort,
+        Ev::Abort {
+            reason: "parent".into(),
+        },
+        start(0, 1),
+    ];
+    assert!(check(&after_abort, true, None).is_err());
+    let wrong_outcome = [
+        submit(0),
+        start(0, 1),
+        Ev::End { id: 0, ok: false },
+        Ev::Abort {
+            reason: "fail:0".into(),
+        },
+        Ev::Wait { k: 0 },
+        Ev::Settled {
+            k: 0,
+            outcome: "ok".into(),
+            running: 0,
+            active: 0,
+            queued: 0,
+        },
+    ];
+    assert!(check(&wrong_outcome, true, None).is_err());
+    let lost = [
+        submit(0),
+        Ev::Wait { k: 0 },
+        Ev::Settled {
+            k: 0,
+            outcome: "ok".into(),
+            running: 0,
+            active: 0,
+            queued: 0,
+        },
+    ];
+    assert!(check(&lost, false, None).is_err());
+}
