@@ -276,9 +276,11 @@ impl<E: 'static> Inner<E> {
         self.update(false);
     }
 
-    /// Admits queued tasks into free slots and starts them (here when
-    /// `inline`, otherwise on a later microtask), settles a waited-on
-    /// `with_context` group once it is idle, and wakes whoever waits.
+    /// Admits queued tasks into free slots and starts them, settles a
+    /// waited-on `with_context` group once it is idle, and wakes whoever
+    /// waits. `inline` is true in callbacks and polls, where tasks start and
+    /// the signal aborts at once; in methods called by users they happen on
+    /// a later microtask.
     fn update(self: &Rc<Self>, inline: bool) {
         let mut spawn_drain = false;
         let mut drain_now = false;
@@ -333,7 +335,16 @@ impl<E: 'static> Inner<E> {
             self.drain();
         }
         if settle {
-            self.abort(None, Cause::Settled);
+            if inline {
+                self.abort(None, Cause::Settled);
+            } else {
+                // Inside a method the caller called (wait, set_limit, go), the
+                // abort waits for a microtask: its `AbortError` captures the
+                // JS stack, and a stack holding the caller's `ErrGroup` would
+                // make a cycle through the group that no GC can collect.
+                let group = self.clone();
+                spawn_local(async move { group.abort(None, Cause::Settled) });
+            }
         }
         waiters.into_iter().for_each(Waker::wake);
         ready.into_iter().for_each(Waker::wake);
@@ -639,7 +650,8 @@ impl<E: Clone + 'static> Future for Wait<E> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
         let inner = &self.group.inner;
-        inner.request_wait();
+        inner.state.borrow_mut().wait_requested |= inner.abort.is_some();
+        inner.update(true);
         {
             let mut st = inner.state.borrow_mut();
             if !st.idle() {

@@ -177,8 +177,9 @@ impl JsErrGroup {
     /// failed: skipped work is never reported as success.
     ///
     /// Every call, concurrent or later, settles the same way. When a
-    /// `withSignal` group settles, its `signal` aborts (before the promise
-    /// settles) and the group is closed: `go()` then throws. A task that
+    /// `withSignal` group settles, it is closed at once (`go()` then throws)
+    /// and its `signal` aborts, on a later microtask if the group was
+    /// already idle, and always before the promise settles. A task that
     /// never settles keeps `wait()` pending forever; pass
     /// `AbortSignal.timeout(ms)` as the parent and let tasks honour their
     /// signal to bound it.

@@ -432,11 +432,22 @@ async fn wait_with_no_tasks_resolves_and_closes_a_signal_group() {
     assert!(settle(group.wait()).await.is_ok());
     let group = ErrGroup::with_signal(JsValue::UNDEFINED).unwrap();
     let wait = group.wait();
+    let error = group.go(js("", "").into()).unwrap_err();
     assert!(
-        group.signal().aborted(),
-        "the signal aborts when wait() settles"
+        get(&error, "message")
+            .as_string()
+            .unwrap()
+            .contains("settled"),
+        "closed at once"
     );
-    assert!(settle(wait).await.is_ok());
+    let aborted_first = js("s, w", "return w.then(() => s.aborted)")
+        .call2(&JsValue::NULL, &group.signal(), &wait)
+        .unwrap();
+    assert_eq!(
+        settle(aborted_first.unchecked_into()).await.unwrap(),
+        JsValue::TRUE,
+        "the signal aborts before wait() settles"
+    );
     let error = group.go(js("", "").into()).unwrap_err();
     assert!(get(&error, "message")
         .as_string()
