@@ -586,3 +586,67 @@ async fn abort_listeners_and_tasks_may_call_back_into_the_group() {
         "fail"
     );
 }
+
+#[wasm_bindgen_test]
+async fn an_abort_listener_that_throws_never_leaves_the_group_stuck() {
+    let uncaught = common::catch_uncaught();
+    let group = ErrGroup::with_signal(JsValue::UNDEFINED).unwrap();
+    group.set_limit(1.into()).unwrap();
+    let thrown = js("", "return new Error('listener failed')")
+        .call0(&JsValue::NULL)
+        .unwrap();
+    let listener = js("e", "return () => { throw e; }")
+        .call1(&JsValue::NULL, &thrown)
+        .unwrap();
+    group
+        .signal()
+        .add_event_listener_with_callback("abort", listener.unchecked_ref())
+        .unwrap();
+    let failure = JsValue::from_str("task failed");
+    let rejects = js("v", "return () => Promise.reject(v)")
+        .call1(&JsValue::NULL, &failure)
+        .unwrap();
+    let _ = group.go(rejects).unwrap();
+    let _ = group
+        .go(js("", "throw new Error('skipped, never called')").into())
+        .unwrap();
+    assert!(same(&settle(group.wait()).await.unwrap_err(), &failure));
+    sleep(5).await;
+    let seen = Array::from(&call0(&uncaught));
+    assert_eq!(
+        seen.length(),
+        1,
+        "the listener's error is reported, not swallowed"
+    );
+    assert!(same(&seen.get(0), &thrown));
+}
+
+#[wasm_bindgen_test]
+async fn a_task_that_never_settles_keeps_wait_pending_and_a_timeout_parent_bounds_it() {
+    let group = ErrGroup::new();
+    let _ = group
+        .go(js("", "return new Promise(() => {})").into())
+        .unwrap();
+    assert!(
+        !settles_within(&group.wait(), 30).await,
+        "documented: wait() waits forever"
+    );
+
+    let parent = js("", "return AbortSignal.timeout(20)")
+        .call0(&JsValue::NULL)
+        .unwrap();
+    let group = ErrGroup::with_signal(parent).unwrap();
+    group.set_limit(1.into()).unwrap();
+    let honours = js(
+        "",
+        "return (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)))",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    let _ = group.go(honours).unwrap();
+    let _ = group
+        .go(js("", "throw new Error('skipped, never called')").into())
+        .unwrap();
+    let error = settle(group.wait()).await.unwrap_err();
+    assert_eq!(get(&error, "name").as_string().unwrap(), "TimeoutError");
+}

@@ -114,3 +114,24 @@ pub fn dead_origin() -> &'static str {
         None => panic!("run the tests with scripts/test.sh, which picks a closed local port"),
     }
 }
+
+/// Captures uncaught exceptions (Node's `uncaughtException`, a browser's
+/// `error` event) until the returned function is called; it returns the
+/// captured errors and restores the default handling.
+pub fn catch_uncaught() -> Function {
+    js(
+        "",
+        "const seen = [];
+         if (typeof process !== 'undefined' && process.on) {
+           const handler = (error) => seen.push(error);
+           process.on('uncaughtException', handler);
+           return () => { process.off('uncaughtException', handler); return seen; };
+         }
+         const handler = (event) => { seen.push(event.error); event.preventDefault(); };
+         globalThis.addEventListener('error', handler);
+         return () => { globalThis.removeEventListener('error', handler); return seen; };",
+    )
+    .call0(&JsValue::UNDEFINED)
+    .unwrap_throw()
+    .unchecked_into()
+}
