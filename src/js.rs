@@ -10,11 +10,10 @@ use std::rc::{Rc, Weak};
 
 use js_sys::{Function, JsString, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 use web_sys::{AbortController, AbortSignal};
 
 use crate::group::{Admission, Group, Inner, Task};
-use crate::{sys, Context};
+use crate::{pending, sys, Context};
 
 /// Go's `errgroup` for JavaScript: runs async tasks with a concurrency
 /// limit, keeps the first failure, and aborts an `AbortSignal` that every
@@ -23,6 +22,12 @@ use crate::{sys, Context};
 /// `new ErrGroup()` is Go's zero group: no limit, a failure aborts nothing,
 /// and its `signal` never aborts. `ErrGroup.withSignal(parent)` is Go's
 /// `WithContext`.
+///
+/// A Rust panic traps the whole WebAssembly instance. So that JS code does
+/// not hang on it, the class sets the Rust panic hook the first time it
+/// returns a `wait()` or `map()` promise: the hook rejects every pending one.
+/// It replaces any hook set before; Rust code that wants its own hook and
+/// uses this class sets it afterwards.
 #[wasm_bindgen(js_name = ErrGroup)]
 pub struct JsErrGroup {
     pub(crate) group: Group<JsValue>,
@@ -182,12 +187,13 @@ impl JsErrGroup {
     /// already idle, and always before the promise settles. A task that
     /// never settles keeps `wait()` pending forever; pass
     /// `AbortSignal.timeout(ms)` as the parent and let tasks honour their
-    /// signal to bound it.
+    /// signal to bound it. If a Rust panic traps the WebAssembly instance,
+    /// every pending `wait()` rejects with an `Error` saying so.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn wait(&self) -> Promise {
         self.group.inner.request_wait();
         let wait = self.group.wait();
-        future_to_promise(async move { wait.await.map(|()| JsValue::UNDEFINED) })
+        pending::promise(async move { wait.await.map(|()| JsValue::UNDEFINED) })
     }
 
     /// The signal every task receives. It never aborts on a group made with

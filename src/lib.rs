@@ -68,6 +68,7 @@ mod context;
 mod group;
 mod js;
 mod map;
+mod pending;
 mod reason;
 mod sys;
 
@@ -84,9 +85,20 @@ pub use reason::{error_reason, AbortReason, Aborted};
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// Installs a panic hook that logs Rust panics to `console.error` before
-/// the instance traps. Available with the `console-panic-hook` feature.
+/// Installs this crate's panic hook now, with `console.error` logging: on a
+/// panic it rejects every pending `ErrGroup` promise, then logs the panic.
+/// (The `ErrGroup` class installs the hook, without logging, the first time
+/// it hands out a promise.) Available with the `console-panic-hook` feature.
 #[cfg(feature = "console-panic-hook")]
 pub fn set_panic_hook() {
-    console_error_panic_hook::set_once();
+    pending::set_panic_hook();
+}
+
+/// Panics, to test what a panic does to pending promises. Only in builds
+/// with the `test-hooks` feature, never in the npm package.
+#[cfg(feature = "test-hooks")]
+#[doc(hidden)]
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = __panicForTests)]
+pub fn panic_for_tests() {
+    panic!("a deliberate panic, for the tests");
 }

@@ -5,12 +5,12 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Promise, Reflect, Symbol};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use crate::group::{Inner, Task};
 use crate::js::{concat, type_error, JsErrGroup, Shared};
-use crate::sys;
+use crate::{pending, sys};
 
 #[wasm_bindgen(typescript_custom_section)]
 const MAP_TYPES: &'static str = r#"
@@ -50,7 +50,7 @@ impl JsErrGroup {
     /// TypeScript declaration for the contract.
     #[wasm_bindgen(js_name = map, skip_typescript)]
     pub fn map(items: JsValue, mapper: JsValue, options: JsValue) -> Promise {
-        future_to_promise(run(items, mapper, options))
+        pending::promise(run(items, mapper, options))
     }
 }
 
