@@ -4,21 +4,29 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = join(root, 'pkg');
 const templates = join(root, 'pkg-templates');
 
-function run(cmd, args) {
-  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+function run(cmd, args, env = process.env) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${result.status ?? result.signal})`);
 }
 
+// Panic locations name source files: map this machine's paths to neutral
+// ones, so the published wasm is smaller and the same from any machine.
+const cargoHome = process.env.CARGO_HOME ?? join(homedir(), '.cargo');
+const rustflags = [
+  `--remap-path-prefix=${join(cargoHome, 'registry/src')}=/cargo`,
+  `--remap-path-prefix=${root.replace(/\/$/, '')}=/wasm-errgroup`,
+].join(' ');
 run('wasm-pack', [
   'build', '--release', '--target', 'web', '--out-dir', 'pkg', '--out-name', 'wasm_errgroup',
   '--', '--features', 'talc-allocator',
-]);
+], { ...process.env, RUSTFLAGS: rustflags });
 
 const wasm = join(pkg, 'wasm_errgroup_bg.wasm');
 const before = statSync(wasm).size;

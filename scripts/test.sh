@@ -68,7 +68,16 @@ run_engine() {
   say "wasm tests in $engine"
   env "$@" cargo test --target wasm32-unknown-unknown --tests 2>&1 | tee "$LOG_DIR/$engine.log" \
     | grep -E '^test result|Running|FAILED|panicked|^error' 
-  count_cargo "$LOG_DIR/$engine.log" "wasm tests: $engine" "${PIPESTATUS[0]}"
+  local rc=${PIPESTATUS[0]} started finished
+  # A runner that exits early (Node does when nothing keeps its event loop
+  # alive) prints no result line but may exit 0: count that as a failure.
+  started=$(grep -c 'Running tests/' "$LOG_DIR/$engine.log")
+  finished=$(grep -c '^test result:' "$LOG_DIR/$engine.log")
+  if [ "$started" -ne "$finished" ]; then
+    echo "error: $((started - finished)) test binaries in $engine ended without a result line" >&2
+    [ "$rc" -ne 0 ] || rc=1
+  fi
+  count_cargo "$LOG_DIR/$engine.log" "wasm tests: $engine" "$rc"
 }
 
 for engine in ${ENGINES:-node chrome firefox}; do

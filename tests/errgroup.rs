@@ -632,6 +632,14 @@ async fn a_task_that_never_settles_keeps_wait_pending_and_a_timeout_parent_bound
         "documented: wait() waits forever"
     );
 
+    // Node unrefs the timer of AbortSignal.timeout: keep the event loop alive.
+    let keep_alive: Function = js(
+        "",
+        "const t = setTimeout(() => {}, 5000); return () => clearTimeout(t);",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap()
+    .unchecked_into();
     let parent = js("", "return AbortSignal.timeout(20)")
         .call0(&JsValue::NULL)
         .unwrap();
@@ -648,5 +656,6 @@ async fn a_task_that_never_settles_keeps_wait_pending_and_a_timeout_parent_bound
         .go(js("", "throw new Error('skipped, never called')").into())
         .unwrap();
     let error = settle(group.wait()).await.unwrap_err();
+    call0(&keep_alive);
     assert_eq!(get(&error, "name").as_string().unwrap(), "TimeoutError");
 }
