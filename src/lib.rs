@@ -19,6 +19,9 @@
 //! - [`Group::go`] never blocks: it queues. [`Group::ready`] is the
 //!   backpressure a blocking `Go` gives.
 //! - `wait` on a `with_context` group closes it: later tasks are skipped.
+//! - A panic inside a task traps the whole WebAssembly instance
+//!   (`panic = "abort"`); Go's `Wait` would re-panic instead. Pending JS
+//!   `wait()` and `map()` promises are rejected before the trap.
 //!
 //! # Examples
 //!

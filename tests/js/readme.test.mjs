@@ -1,0 +1,44 @@
+// The README's examples are code that runs: every ```js block is executed
+// against the built package and the local test server, and the ```rust
+// block must be the tested tests/examples/fetch_all.rs, verbatim.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startServer } from '../../scripts/test-server.mjs';
+
+const root = new URL('../../', import.meta.url);
+const readme = readFileSync(new URL('README.md', root), 'utf8');
+const blocks = (lang) => [...readme.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+
+test('every JavaScript example in the README runs', async () => {
+  const js = blocks('js');
+  assert.ok(js.length >= 2, 'the README has JavaScript examples');
+  const { server, origin } = await startServer();
+  const dir = mkdtempSync(join(tmpdir(), 'readme-'));
+  const entry = pathToFileURL(join(root.pathname, 'pkg/node.mjs')).href;
+  try {
+    for (const [i, code] of js.entries()) {
+      const body = code.replace(/from 'wasm-errgroup'/g, `from '${entry}'`);
+      const imports = body.includes(entry) ? '' : `import { ErrGroup } from '${entry}';\n`;
+      const urls = `const urls = ['${origin}/ok', '${origin}/ok?delay=5', '${origin}/echo?text=hi'];\n`;
+      const file = join(dir, `example${i}.mjs`);
+      writeFileSync(file, imports + urls + body);
+      // Async: the test server answering the example runs in this process.
+      await promisify(execFile)(process.execPath, [file]);
+    }
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the Rust example in the README is the tested tests/examples/fetch_all.rs', () => {
+  const rust = blocks('rust');
+  const tested = readFileSync(new URL('tests/examples/fetch_all.rs', root), 'utf8');
+  assert.ok(rust.some((code) => code === tested), 'README and tests/examples/fetch_all.rs differ');
+});
