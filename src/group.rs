@@ -38,7 +38,8 @@ use crate::reason::AbortReason;
 /// # Timing
 ///
 /// [`go`](Group::go) never polls the future inside the call: an admitted
-/// task is spawned on a later microtask. A slot frees when the task's future
+/// task is first polled on a later microtask, and dropped unpolled instead if
+/// the signal aborts before then. A slot frees when the task's future
 /// completes, and the next queued task is admitted in that same moment.
 ///
 /// # Dropping
@@ -238,6 +239,24 @@ impl<E: 'static> Inner<E> {
         if let (true, Some(reason)) = (first, reason) {
             self.abort(Some(reason), Cause::Failure);
         }
+    }
+
+    /// Called at a spawned task's first poll. If the group's signal has
+    /// aborted since the task was admitted, gives its slot back and returns
+    /// true: the task is skipped and must not be polled.
+    fn skip_if_aborted(self: &Rc<Self>) -> bool {
+        {
+            let mut st = self.state.borrow_mut();
+            if st.aborted.is_none() {
+                return false;
+            }
+            st.active = st.active.saturating_sub(1);
+            if st.aborted == Some(Cause::Parent) && st.error.is_none() {
+                st.skipped = true;
+            }
+        }
+        self.update(true);
+        true
     }
 
     /// Returns whether the group's signal has aborted.
@@ -631,6 +650,10 @@ where
         let group = group.clone();
         let task = self.0;
         spawn_local(async move {
+            // The signal may have aborted between admission and this poll.
+            if group.skip_if_aborted() {
+                return;
+            }
             let result = task.await;
             group.finish(result);
         });

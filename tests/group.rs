@@ -549,3 +549,21 @@ async fn skipped_work_becomes_each_error_types_abort_error() {
         &reason
     ));
 }
+
+#[wasm_bindgen_test]
+async fn a_task_admitted_but_not_yet_polled_when_the_signal_aborts_is_never_polled() {
+    // Both tasks are admitted and spawned in one go; the first fails on its
+    // first poll, before the second has been polled.
+    let (group, ctx) = Group::<JsValue>::with_context(&Context::background());
+    group.go(async { Err(JsValue::from_str("first")) });
+    let polled = Rc::new(Cell::new(false));
+    let p = polled.clone();
+    group.go(async move {
+        p.set(true);
+        Ok(())
+    });
+    assert_eq!(group.wait().await, Err(JsValue::from_str("first")));
+    assert!(ctx.is_aborted());
+    assert!(!polled.get(), "a task polled after the signal aborted");
+    assert_eq!((group.active(), group.queued()), (0, 0));
+}

@@ -15,13 +15,17 @@
 
 mod common;
 
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use gloo_events::EventListener;
 
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
-use wasm_errgroup::JsErrGroup as ErrGroup;
+use wasm_errgroup::{Context, Group, JsErrGroup as ErrGroup};
 
 const DEFAULT_SCHEDULES: u64 = 2_000;
 const DEFAULT_SEED: u64 = 0x5EED_E440;
@@ -47,33 +51,103 @@ impl Rng {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    Async,
+    Sync,
+    Reject,
+    Throw,
+}
+
+#[derive(Clone, Debug)]
+struct Task {
+    id: u32,
+    via_go: bool,
+    kind: Kind,
+    delay: u64,
+    children: Vec<Task>,
+}
+
+#[derive(Debug)]
+enum Op {
+    Submit(Task),
+    SetLimit(i32),
+    Abort,
+    Wait,
+}
+
 struct Schedule {
     with_signal: bool,
     limit: Option<i32>,
-    json: String,
+    max_tick: u64,
+    ops: Vec<(u64, Op)>,
 }
 
-fn task_json(rng: &mut Rng, next_id: &mut u32, via_go: bool, depth: u32) -> String {
+impl Task {
+    fn json(&self) -> String {
+        let kind = match self.kind {
+            Kind::Async => "async",
+            Kind::Sync => "sync",
+            Kind::Reject => "reject",
+            Kind::Throw => "throw",
+        };
+        let children: Vec<String> = self.children.iter().map(Task::json).collect();
+        format!(
+            r#"{{"id":{},"via":"{}","kind":"{kind}","delay":{},"children":[{}]}}"#,
+            self.id,
+            if self.via_go { "go" } else { "tryGo" },
+            self.delay,
+            children.join(",")
+        )
+    }
+}
+
+impl Schedule {
+    /// The schedule as the JS runner reads it.
+    fn json(&self) -> String {
+        let ops: Vec<String> = self
+            .ops
+            .iter()
+            .map(|(t, op)| match op {
+                Op::Submit(task) => format!(r#"{{"t":{t},"op":"submit","task":{}}}"#, task.json()),
+                Op::SetLimit(n) => format!(r#"{{"t":{t},"op":"setLimit","n":{n}}}"#),
+                Op::Abort => format!(r#"{{"t":{t},"op":"abort"}}"#),
+                Op::Wait => format!(r#"{{"t":{t},"op":"wait"}}"#),
+            })
+            .collect();
+        format!(
+            r#"{{"withSignal":{},"limit":{},"maxTick":{},"ops":[{}]}}"#,
+            self.with_signal,
+            self.limit.map_or("null".to_string(), |n| n.to_string()),
+            self.max_tick,
+            ops.join(",")
+        )
+    }
+}
+
+fn random_task(rng: &mut Rng, next_id: &mut u32, via_go: bool, depth: u32) -> Task {
     let id = *next_id;
     *next_id += 1;
     let kind = match rng.below(100) {
-        0..=39 => "async",
-        40..=54 => "sync",
-        55..=79 => "reject",
-        _ => "throw",
+        0..=39 => Kind::Async,
+        40..=54 => Kind::Sync,
+        55..=79 => Kind::Reject,
+        _ => Kind::Throw,
     };
     let delay = rng.below(7);
     let mut children = Vec::new();
     if depth < 2 && rng.chance(15) {
         for _ in 0..=rng.below(2) {
-            children.push(task_json(rng, next_id, true, depth + 1));
+            children.push(random_task(rng, next_id, true, depth + 1));
         }
     }
-    format!(
-        r#"{{"id":{id},"via":"{}","kind":"{kind}","delay":{delay},"children":[{}]}}"#,
-        if via_go { "go" } else { "tryGo" },
-        children.join(",")
-    )
+    Task {
+        id,
+        via_go,
+        kind,
+        delay,
+        children,
+    }
 }
 
 fn generate(seed: u64) -> Schedule {
@@ -91,36 +165,28 @@ fn generate(seed: u64) -> Schedule {
     for _ in 0..=rng.below(10) {
         let t = rng.below(20);
         let via_go = !rng.chance(15);
-        let task = task_json(&mut rng, &mut next_id, via_go, 0);
-        ops.push(format!(r#"{{"t":{t},"op":"submit","task":{task}}}"#));
+        ops.push((
+            t,
+            Op::Submit(random_task(&mut rng, &mut next_id, via_go, 0)),
+        ));
     }
     for _ in 0..rng.below(3) {
         let n = rng.below(6) as i32 - 1;
-        ops.push(format!(
-            r#"{{"t":{},"op":"setLimit","n":{n}}}"#,
-            rng.below(22)
-        ));
+        ops.push((rng.below(22), Op::SetLimit(n)));
     }
     // A limit of 0 must be raised, or nothing could ever finish.
-    ops.push(format!(
-        r#"{{"t":{max_tick},"op":"setLimit","n":{}}}"#,
-        1 + rng.below(3)
-    ));
+    ops.push((max_tick, Op::SetLimit(1 + rng.below(3) as i32)));
     if with_signal && rng.chance(30) {
-        ops.push(format!(r#"{{"t":{},"op":"abort"}}"#, rng.below(22)));
+        ops.push((rng.below(22), Op::Abort));
     }
     for _ in 0..rng.below(3) {
-        ops.push(format!(r#"{{"t":{},"op":"wait"}}"#, rng.below(22)));
+        ops.push((rng.below(22), Op::Wait));
     }
-    let json = format!(
-        r#"{{"withSignal":{with_signal},"limit":{},"maxTick":{max_tick},"ops":[{}]}}"#,
-        limit.map_or("null".to_string(), |n| n.to_string()),
-        ops.join(",")
-    );
     Schedule {
         with_signal,
         limit,
-        json,
+        max_tick,
+        ops,
     }
 }
 
@@ -217,7 +283,11 @@ fn parse(log: &str) -> Vec<Ev> {
 }
 
 /// The contract, replayed over one run's events.
-fn check(events: &[Ev], with_signal: bool, limit: Option<i32>) -> Result<(), String> {
+///
+/// `rust` marks a run of the Rust `Group`: its `go` returns no promise, and
+/// after a `with_context` group has settled it drops the task silently
+/// (documented) instead of throwing.
+fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Result<(), String> {
     let to_limit = |n: i32| (n >= 0).then_some(n as u32);
     let mut limit_now = limit.and_then(to_limit);
     // The highest limit in force since each waiting task was submitted:
@@ -232,6 +302,8 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>) -> Result<(), Str
     // For each pending wait(): the first failure at the first moment since it
     // was called when the group was idle (`Some`), once it has been.
     let mut idle_seen: HashMap<u32, Option<Option<u32>>> = HashMap::new();
+    let mut closed = false;
+    let mut dropped = HashSet::new();
     let mut aborted: Option<String> = None;
     let mut parent_aborted = false;
     let mut waited = false;
@@ -244,6 +316,11 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>) -> Result<(), Str
         let at = |what: String| Err(format!("event {seq} {event:?}: {what}"));
         match *event {
             Ev::Submit { id, via_go } => {
+                if rust && with_signal && closed {
+                    // After the group closed, Rust's `go` drops the task.
+                    dropped.insert(id);
+                    continue;
+                }
                 if via_go {
                     submitted_go.insert(id);
                 }
@@ -279,6 +356,9 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>) -> Result<(), Str
                 running: now,
                 own_signal,
             } => {
+                if dropped.contains(&id) {
+                    return at("a task given to a closed group started".into());
+                }
                 if started.contains(&id) {
                     return at("started twice".into());
                 }
@@ -395,6 +475,8 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>) -> Result<(), Str
             for seen in idle_seen.values_mut() {
                 seen.get_or_insert(first_failure);
             }
+            // Idle after a wait() began: a `with_context` group closes now.
+            closed |= with_signal && waited;
         }
     }
     // FIFO: tasks start in the order they were submitted.
@@ -427,7 +509,7 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>) -> Result<(), Str
         .iter()
         .filter(|id| !threw.contains(*id))
         .count();
-    if resolved != go_promises {
+    if !rust && resolved != go_promises {
         return Err(format!(
             "{resolved} go() promises resolved of {go_promises}"
         ));
@@ -465,19 +547,19 @@ async fn random_schedules_follow_the_model() {
     for i in 0..count {
         let seed = base + i;
         let schedule = generate(seed);
-        let plan = js_sys::JSON::parse(&schedule.json).unwrap();
+        let json = schedule.json();
+        let plan = js_sys::JSON::parse(&json).unwrap();
         let log: Promise = runner
             .call2(&JsValue::NULL, &make_group, &plan)
             .unwrap()
             .unchecked_into();
         let log = JsFuture::from(log).await.unwrap().as_string().unwrap();
         let events = parse(&log);
-        if let Err(why) = check(&events, schedule.with_signal, schedule.limit) {
+        if let Err(why) = check(&events, schedule.with_signal, schedule.limit, false) {
             panic!(
                 "schedule with seed {seed} broke the contract: {why}\n\
                  re-run it with WASM_ERRGROUP_SEED={seed} WASM_ERRGROUP_SCHEDULES=1\n\
-                 schedule: {}\nevents: {log}",
-                schedule.json
+                 schedule: {json}\nevents: {log}"
             );
         }
         let outcome = events.iter().rev().find_map(|e| match e {
@@ -518,9 +600,9 @@ fn the_model_rejects_a_broken_run() {
         start(0, 1),
         start(1, 2),
     ];
-    assert!(check(&over_limit, false, None).is_err());
+    assert!(check(&over_limit, false, None, false).is_err());
     let out_of_order = [submit(0), submit(1), start(1, 1), start(0, 2)];
-    assert!(check(&out_of_order, false, None).is_err());
+    assert!(check(&out_of_order, false, None, false).is_err());
     let after_abort = [
         submit(0),
         Ev::ParentAbort,
@@ -529,7 +611,7 @@ fn the_model_rejects_a_broken_run() {
         },
         start(0, 1),
     ];
-    assert!(check(&after_abort, true, None).is_err());
+    assert!(check(&after_abort, true, None, false).is_err());
     let wrong_outcome = [
         submit(0),
         start(0, 1),
@@ -546,7 +628,7 @@ fn the_model_rejects_a_broken_run() {
             queued: 0,
         },
     ];
-    assert!(check(&wrong_outcome, true, None).is_err());
+    assert!(check(&wrong_outcome, true, None, false).is_err());
     let lost = [
         submit(0),
         Ev::Wait { k: 0 },
@@ -558,5 +640,179 @@ fn the_model_rejects_a_broken_run() {
             queued: 0,
         },
     ];
-    assert!(check(&lost, false, None).is_err());
+    assert!(check(&lost, false, None, false).is_err());
+}
+
+/// Plays a schedule against the Rust `Group<JsValue>`, as `runner.js` does
+/// against the JS class, and records the same events.
+struct RustRun {
+    group: Group<JsValue>,
+    log: RefCell<Vec<Ev>>,
+    running: Cell<u32>,
+    waits: Cell<u32>,
+    open_waits: Cell<u32>,
+    parent_reason: JsValue,
+}
+
+impl RustRun {
+    fn log(&self, event: Ev) {
+        self.log.borrow_mut().push(event);
+    }
+
+    fn describe(&self, value: &JsValue) -> String {
+        let name = js_sys::Reflect::get(value, &"name".into())
+            .ok()
+            .and_then(|n| n.as_string());
+        if let Some(id) = value.as_f64() {
+            format!("fail:{id}")
+        } else if js_sys::Object::is(value, &self.parent_reason) {
+            "parent".into()
+        } else if name.as_deref() == Some("AbortError") {
+            "settled".into()
+        } else {
+            format!("other:{value:?}")
+        }
+    }
+}
+
+fn rust_submit(run: &Rc<RustRun>, task: &Task) {
+    run.log(Ev::Submit {
+        id: task.id,
+        via_go: task.via_go,
+    });
+    let future = rust_task(run.clone(), task.clone());
+    if task.via_go {
+        run.group.go(future);
+    } else {
+        let ok = run.group.try_go(future);
+        run.log(Ev::TryGo { id: task.id, ok });
+    }
+}
+
+async fn rust_task(run: Rc<RustRun>, task: Task) -> Result<(), JsValue> {
+    run.running.set(run.running.get() + 1);
+    run.log(Ev::Start {
+        id: task.id,
+        running: run.running.get(),
+        own_signal: true,
+    });
+    if matches!(task.kind, Kind::Async | Kind::Reject) {
+        for _ in 0..task.delay {
+            common::ticks(1).await;
+        }
+    }
+    for child in &task.children {
+        rust_submit(&run, child);
+    }
+    run.running.set(run.running.get() - 1);
+    let ok = matches!(task.kind, Kind::Async | Kind::Sync);
+    run.log(Ev::End { id: task.id, ok });
+    if ok {
+        Ok(())
+    } else {
+        Err(JsValue::from(task.id))
+    }
+}
+
+async fn rust_wait(run: Rc<RustRun>) {
+    let k = run.waits.get();
+    run.waits.set(k + 1);
+    run.log(Ev::Wait { k });
+    let outcome = match run.group.wait().await {
+        Ok(()) => "ok".to_string(),
+        Err(error) => run.describe(&error),
+    };
+    run.log(Ev::Settled {
+        k,
+        outcome,
+        running: run.running.get(),
+        active: run.group.active() as u32,
+        queued: run.group.queued() as u32,
+    });
+    run.open_waits.set(run.open_waits.get() - 1);
+}
+
+async fn run_rust(schedule: &Schedule) -> Vec<Ev> {
+    let parent = web_sys::AbortController::new().unwrap();
+    let (group, signal) = if schedule.with_signal {
+        let (group, ctx) = Group::<JsValue>::with_context(&Context::from_signal(parent.signal()));
+        (group, Some(ctx.signal().clone()))
+    } else {
+        (Group::new(), None)
+    };
+    let run = Rc::new(RustRun {
+        group,
+        log: RefCell::new(Vec::new()),
+        running: Cell::new(0),
+        waits: Cell::new(0),
+        open_waits: Cell::new(0),
+        parent_reason: js_sys::Object::new().into(),
+    });
+    let _listener = signal.map(|signal| {
+        let (run, target) = (run.clone(), signal.clone());
+        EventListener::new(&signal, "abort", move |_| {
+            let reason = run.describe(&target.reason());
+            run.log(Ev::Abort { reason });
+        })
+    });
+    let set_limit = |n: i32| {
+        run.log(Ev::SetLimit(n));
+        run.group.set_limit((n >= 0).then_some(n as usize));
+    };
+    if let Some(n) = schedule.limit {
+        set_limit(n);
+    }
+    for tick in 0..=schedule.max_tick {
+        for (t, op) in &schedule.ops {
+            if *t != tick {
+                continue;
+            }
+            match op {
+                Op::Submit(task) => rust_submit(&run, task),
+                Op::SetLimit(n) => set_limit(*n),
+                Op::Abort => {
+                    run.log(Ev::ParentAbort);
+                    parent.abort_with_reason(&run.parent_reason);
+                }
+                Op::Wait => {
+                    run.open_waits.set(run.open_waits.get() + 1);
+                    wasm_bindgen_futures::spawn_local(rust_wait(run.clone()));
+                }
+            }
+        }
+        common::ticks(1).await;
+    }
+    run.open_waits.set(run.open_waits.get() + 1);
+    rust_wait(run.clone()).await;
+    for _ in 0..1000 {
+        if run.open_waits.get() == 0 {
+            break;
+        }
+        common::ticks(1).await;
+    }
+    assert_eq!(run.open_waits.get(), 0, "a wait() never completed");
+    run.log(Ev::Final {
+        active: run.group.active() as u32,
+        queued: run.group.queued() as u32,
+    });
+    run.log.take()
+}
+
+#[wasm_bindgen_test]
+async fn random_schedules_follow_the_model_through_the_rust_api() {
+    let count = setting("schedules").unwrap_or(DEFAULT_SCHEDULES);
+    let base = setting("seed").unwrap_or(DEFAULT_SEED);
+    for i in 0..count {
+        let seed = base + i;
+        let schedule = generate(seed);
+        let events = run_rust(&schedule).await;
+        if let Err(why) = check(&events, schedule.with_signal, schedule.limit, true) {
+            panic!(
+                "Rust schedule with seed {seed} broke the contract: {why}\n\
+                 re-run it with WASM_ERRGROUP_SEED={seed} WASM_ERRGROUP_SCHEDULES=1\n\
+                 schedule: {}\nevents: {events:?}",
+                schedule.json()
+            );
+        }
+    }
 }
