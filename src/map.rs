@@ -1,11 +1,13 @@
 //! `ErrGroup.map`: p-map's job done by a group, with a signal for the
 //! mappers and lazy pulling from async iterables.
 
+use std::cell::RefCell;
+use std::future::poll_fn;
 use std::rc::Rc;
+use std::task::{Poll, Waker};
 
 use js_sys::{Array, Function, Promise, Reflect, Symbol};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use crate::group::{Inner, Task};
@@ -203,7 +205,64 @@ impl Task<JsValue> for MapTask {
 struct Source {
     iterator: JsValue,
     next: Function,
-    is_async: bool,
+    /// For an async iterator: settles each `next()` promise.
+    pull: Option<Pull>,
+}
+
+/// Awaits one promise at a time through two callbacks made once per `map`
+/// call, instead of a `JsFuture` and two new closures per item.
+struct Pull {
+    slot: Rc<RefCell<PullSlot>>,
+    on_fulfilled: Function,
+    on_rejected: Function,
+}
+
+#[derive(Default)]
+struct PullSlot {
+    outcome: Option<Result<JsValue, JsValue>>,
+    waker: Option<Waker>,
+}
+
+impl Pull {
+    fn new() -> Pull {
+        let slot = Rc::new(RefCell::new(PullSlot::default()));
+        let callback = |ok: bool| -> Function {
+            let slot = slot.clone();
+            Closure::<dyn Fn(JsValue)>::new(move |value| {
+                let waker = {
+                    let mut slot = slot.borrow_mut();
+                    slot.outcome = Some(if ok { Ok(value) } else { Err(value) });
+                    slot.waker.take()
+                };
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+            })
+            .into_js_value()
+            .unchecked_into()
+        };
+        Pull {
+            on_fulfilled: callback(true),
+            on_rejected: callback(false),
+            slot,
+        }
+    }
+
+    async fn settled(&self, value: &JsValue) -> Result<JsValue, JsValue> {
+        let promise = sys::promise_resolve(value)?;
+        sys::then_with(&promise, &self.on_fulfilled, &self.on_rejected)?;
+        poll_fn(|cx| {
+            let mut slot = self.slot.borrow_mut();
+            match slot.outcome.take() {
+                Some(outcome) => Poll::Ready(outcome),
+                None => {
+                    slot.waker = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        })
+        .await
+    }
 }
 
 impl Source {
@@ -223,7 +282,7 @@ impl Source {
                     return Ok(Source {
                         iterator,
                         next: next.unchecked_into(),
-                        is_async,
+                        pull: is_async.then(Pull::new),
                     });
                 }
             }
@@ -238,8 +297,8 @@ impl Source {
     /// an error.
     async fn next(&self) -> Result<Option<JsValue>, JsValue> {
         let mut result = self.next.call0(&self.iterator)?;
-        if self.is_async {
-            result = JsFuture::from(sys::promise_resolve(&result)?).await?;
+        if let Some(pull) = &self.pull {
+            result = pull.settled(&result).await?;
         }
         if !result.is_object() {
             return Err(type_error(
@@ -263,10 +322,8 @@ impl Source {
             return;
         };
         if let Ok(result) = method.call0(&self.iterator) {
-            if self.is_async {
-                if let Ok(promise) = sys::promise_resolve(&result) {
-                    let _ = JsFuture::from(promise).await;
-                }
+            if let Some(pull) = &self.pull {
+                let _ = pull.settled(&result).await;
             }
         }
     }
