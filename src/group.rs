@@ -55,15 +55,18 @@ use crate::reason::AbortReason;
 ///
 /// A panic inside a task is not caught. This crate's release profile and the
 /// `wasm32-unknown-unknown` default use `panic = "abort"`, so a panic traps
-/// the whole WebAssembly instance: every group in it stops, and their pending
-/// `wait()` futures and promises never complete.
+/// the whole WebAssembly instance: every group in it stops, and pending
+/// `wait()` futures never complete. (The JS class rejects its pending
+/// promises first; see [`JsErrGroup`](crate::JsErrGroup).)
 pub struct Group<E = JsValue> {
     pub(crate) inner: Rc<Inner<E>>,
 }
 
 /// Work the group can start or skip.
 pub(crate) trait Task<E> {
-    /// Starts the task. It calls [`Inner::finish`] exactly once, now or later.
+    /// Starts the task. It calls [`Inner::finish`] exactly once, now or
+    /// later, unless the signal aborts before it really begins: then it
+    /// gives its slot back through `skip_if_aborted` instead.
     fn start(self: Box<Self>, group: &Rc<Inner<E>>);
     /// Tells the task it will never start.
     fn skip(self: Box<Self>);
