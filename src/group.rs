@@ -399,19 +399,17 @@ impl<E: 'static> Inner<E> {
         self.update(true);
     }
 
-    /// Marks `wait` as called. A `with_context` group that is idle settles now.
-    pub(crate) fn request_wait(self: &Rc<Self>) {
-        let settle_now = {
+    /// Marks `wait` as called. A `with_context` group that is idle settles
+    /// now (`inline`: in a poll) or is closed now and aborts on a later
+    /// microtask (in a method the caller called).
+    pub(crate) fn request_wait(self: &Rc<Self>, inline: bool) {
+        let idle = {
             let mut st = self.state.borrow_mut();
-            if self.abort.is_some() && !st.wait_requested {
-                st.wait_requested = true;
-                st.idle()
-            } else {
-                false
-            }
+            st.wait_requested |= self.abort.is_some();
+            st.idle()
         };
-        if settle_now {
-            self.update(false);
+        if idle {
+            self.update(inline);
         }
     }
 
@@ -676,8 +674,7 @@ impl<E: Clone + 'static> Future for Wait<E> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
         let inner = &self.group.inner;
-        inner.state.borrow_mut().wait_requested |= inner.abort.is_some();
-        inner.update(true);
+        inner.request_wait(true);
         {
             let mut st = inner.state.borrow_mut();
             if !st.idle() {

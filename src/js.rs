@@ -191,7 +191,7 @@ impl JsErrGroup {
     /// every pending `wait()` rejects with an `Error` saying so.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn wait(&self) -> Promise {
-        self.group.inner.request_wait();
+        self.group.inner.request_wait(false);
         let wait = self.group.wait();
         pending::promise(async move { wait.await.map(|()| JsValue::UNDEFINED) })
     }
@@ -220,6 +220,40 @@ impl JsErrGroup {
     #[wasm_bindgen(getter)]
     pub fn limit(&self) -> f64 {
         self.group.limit().map_or(-1.0, |limit| limit as f64)
+    }
+}
+
+impl Shared {
+    /// Ends a task of `group` by what its function returned. A throw fails
+    /// it. A thenable is adopted with `Promise.resolve` (a `then` getter or
+    /// method that throws rejects it instead) and ends the task through the
+    /// shared callbacks, once the function `first` gives, if any, has run on
+    /// its value. Any other value is handed back, and the caller ends the
+    /// task.
+    pub(crate) fn watch(
+        &self,
+        group: &Rc<Inner<JsValue>>,
+        returned: Result<JsValue, JsValue>,
+        first: impl FnOnce() -> Option<Function>,
+    ) -> Option<JsValue> {
+        let value = match returned {
+            Err(thrown) => {
+                group.finish(Err(thrown));
+                return None;
+            }
+            Ok(value) if value.is_object() || value.is_function() => value,
+            Ok(value) => return Some(value),
+        };
+        let watched = sys::promise_resolve(&value)
+            .and_then(|promise| match first() {
+                Some(first) => sys::then_chain(&promise, &first),
+                None => Ok(promise),
+            })
+            .and_then(|promise| sys::then_with(&promise, &self.on_fulfilled, &self.on_rejected));
+        if let Err(thrown) = watched {
+            group.finish(Err(thrown));
+        }
+        None
     }
 }
 
@@ -283,20 +317,9 @@ impl Task<JsValue> for JsTask {
         if let Some(resolve) = &self.started {
             let _ = resolve.call0(&JsValue::UNDEFINED);
         }
-        let shared = &self.shared;
-        match self.task.call1(&JsValue::UNDEFINED, &shared.signal) {
-            Err(thrown) => group.finish(Err(thrown)),
-            Ok(value) if value.is_object() || value.is_function() => {
-                // `Promise.resolve` adopts any thenable; a `then` getter or
-                // method that throws rejects the promise instead.
-                let watched = sys::promise_resolve(&value).and_then(|promise| {
-                    sys::then_with(&promise, &shared.on_fulfilled, &shared.on_rejected)
-                });
-                if let Err(thrown) = watched {
-                    group.finish(Err(thrown));
-                }
-            }
-            Ok(_) => group.finish(Ok(())),
+        let returned = self.task.call1(&JsValue::UNDEFINED, &self.shared.signal);
+        if self.shared.watch(group, returned, || None).is_some() {
+            group.finish(Ok(()));
         }
     }
 

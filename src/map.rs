@@ -178,23 +178,12 @@ impl Task<JsValue> for MapTask {
             shared,
         } = &*self.map;
         let index = JsValue::from(self.index);
-        match mapper.call3(&JsValue::UNDEFINED, &self.item, &index, &shared.signal) {
-            Err(thrown) => group.finish(Err(thrown)),
-            Ok(value) if value.is_object() || value.is_function() => {
-                let store_at: Function = store.bind1(&JsValue::NULL, &index).unchecked_into();
-                let watched = sys::promise_resolve(&value)
-                    .and_then(|promise| sys::then_chain(&promise, &store_at))
-                    .and_then(|stored| {
-                        sys::then_with(&stored, &shared.on_fulfilled, &shared.on_rejected)
-                    });
-                if let Err(thrown) = watched {
-                    group.finish(Err(thrown));
-                }
-            }
-            Ok(value) => {
-                results.set(self.index, value);
-                group.finish(Ok(()));
-            }
+        let returned = mapper.call3(&JsValue::UNDEFINED, &self.item, &index, &shared.signal);
+        // A promised result is stored by `store(index, value)` before the task ends.
+        let store_at = || Some(store.bind1(&JsValue::NULL, &index).unchecked_into());
+        if let Some(value) = shared.watch(group, returned, store_at) {
+            results.set(self.index, value);
+            group.finish(Ok(()));
         }
     }
 

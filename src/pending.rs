@@ -10,9 +10,38 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 
 thread_local! {
-    /// The `reject` of every promise not settled yet, by slot.
-    static PENDING: RefCell<Vec<Option<Function>>> = const { RefCell::new(Vec::new()) };
+    static PENDING: RefCell<Pending> = const { RefCell::new(Pending { rejects: Vec::new(), free: Vec::new() }) };
     static HOOKED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The `reject` of every promise not settled yet, by slot, and the free
+/// slots, so that adding and removing one costs O(1).
+struct Pending {
+    rejects: Vec<Option<Function>>,
+    free: Vec<usize>,
+}
+
+impl Pending {
+    fn insert(&mut self, reject: Function) -> usize {
+        match self.free.pop() {
+            Some(slot) => {
+                self.rejects[slot] = Some(reject);
+                slot
+            }
+            None => {
+                self.rejects.push(Some(reject));
+                self.rejects.len() - 1
+            }
+        }
+    }
+
+    fn remove(&mut self, slot: usize) {
+        if let Some(entry) = self.rejects.get_mut(slot) {
+            if entry.take().is_some() {
+                self.free.push(slot);
+            }
+        }
+    }
 }
 
 /// Returns a promise settled with `future`'s outcome, or rejected if a panic
@@ -29,22 +58,10 @@ where
     let Some((resolve, reject)) = parts else {
         return promise;
     };
-    let slot = PENDING.with(|pending| {
-        let mut pending = pending.borrow_mut();
-        match pending.iter().position(Option::is_none) {
-            Some(free) => {
-                pending[free] = Some(reject.clone());
-                free
-            }
-            None => {
-                pending.push(Some(reject.clone()));
-                pending.len() - 1
-            }
-        }
-    });
+    let slot = PENDING.with(|pending| pending.borrow_mut().insert(reject.clone()));
     spawn_local(async move {
         let outcome = future.await;
-        PENDING.with(|pending| pending.borrow_mut()[slot] = None);
+        PENDING.with(|pending| pending.borrow_mut().remove(slot));
         let _ = match outcome {
             Ok(value) => resolve.call1(&JsValue::UNDEFINED, &value),
             Err(error) => reject.call1(&JsValue::UNDEFINED, &error),
@@ -71,7 +88,10 @@ pub(crate) fn set_panic_hook() {
 fn reject_all() {
     let rejects: Vec<Function> = PENDING
         .try_with(|pending| match pending.try_borrow_mut() {
-            Ok(mut pending) => pending.drain(..).flatten().collect(),
+            Ok(mut pending) => {
+                pending.free.clear();
+                pending.rejects.drain(..).flatten().collect()
+            }
             Err(_) => Vec::new(),
         })
         .unwrap_or_default();

@@ -3,21 +3,13 @@
 
 mod common;
 
-use common::{call0, counted_signal, js, same, settle, settles_within, sleep, ticks};
+use common::{call0, counted_signal, get, js, num, same, settle, settles_within, sleep, ticks};
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 use wasm_errgroup::JsErrGroup as ErrGroup;
-
-fn get(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &key.into()).unwrap()
-}
-
-fn num(value: JsValue) -> f64 {
-    value.as_f64().unwrap()
-}
 
 /// A JS recorder object `{ log: [], running: 0, peak: 0 }` and task factories
 /// over it, the way a JS test would write them.

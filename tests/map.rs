@@ -3,19 +3,11 @@
 
 mod common;
 
-use common::{js, same, settle};
+use common::{get, js, num, same, settle};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 use wasm_errgroup::JsErrGroup as ErrGroup;
-
-fn get(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &key.into()).unwrap()
-}
-
-fn num(value: JsValue) -> f64 {
-    value.as_f64().unwrap()
-}
 
 /// `{ items, pulled, closed, running, peak, aheadPeak, mapper }`: an async
 /// generator of `n` items that records how far pulling runs ahead of the

@@ -135,3 +135,13 @@ pub fn catch_uncaught() -> Function {
     .unwrap_throw()
     .unchecked_into()
 }
+
+/// `target[key]`.
+pub fn get(target: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(target, &key.into()).unwrap_throw()
+}
+
+/// A JS number as `f64`; panics on anything else.
+pub fn num(value: JsValue) -> f64 {
+    value.as_f64().expect("a number")
+}
