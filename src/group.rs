@@ -5,7 +5,7 @@
 //! run user code (a task, an abort listener, a waker, a destructor), so any of
 //! those may call back into the group.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
@@ -15,7 +15,7 @@ use std::rc::Rc;
 use std::task::{Context as TaskContext, Poll, Waker};
 
 use gloo_events::EventListener;
-use wasm_bindgen::{JsValue, UnwrapThrowExt};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
 
@@ -72,6 +72,16 @@ pub(crate) trait Task<E> {
     fn skip(self: Box<Self>);
 }
 
+/// Someone waiting for the group: a Rust future's waker, or a callback (the
+/// JS class's `wait()` and `map()`, which use no Rust futures).
+pub(crate) enum Waiter<E> {
+    Waker(Waker),
+    Call(Call<E>),
+}
+
+/// A callback run once with the group.
+pub(crate) type Call<E> = Box<dyn FnOnce(&Rc<Inner<E>>)>;
+
 /// What [`Inner::submit`] does with the next task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Admission {
@@ -95,6 +105,10 @@ enum Cause {
 pub(crate) struct Inner<E> {
     state: RefCell<State<E>>,
     abort: Option<Abort<E>>,
+    /// Runs what [`update`](Inner::update) deferred, through
+    /// `queueMicrotask`; made at the first deferral, released with the
+    /// group (a queued tick holds the group, so none is left to run then).
+    tick: OnceCell<Closure<dyn Fn()>>,
 }
 
 /// The part of a `with_context` group that talks to its `AbortSignal`s.
@@ -126,9 +140,13 @@ struct State<E> {
     /// A `with_context` group whose `wait` has completed.
     closed: bool,
     draining: bool,
+    /// Work for the next tick: calling admitted tasks, aborting a settled
+    /// group. `ticking` holds the group until the tick runs.
     drain_scheduled: bool,
-    waiters: Vec<Waker>,
-    ready: Vec<Waker>,
+    settle_scheduled: bool,
+    ticking: Option<Rc<Inner<E>>>,
+    waiters: Vec<Waiter<E>>,
+    ready: Vec<Waiter<E>>,
     /// The group holds itself while a task holds a slot, so that it outlives
     /// its handles (see "Dropping" on [`Group`]).
     keepalive: Option<Rc<Inner<E>>>,
@@ -145,6 +163,11 @@ impl<E> State<E> {
 
     fn idle(&self) -> bool {
         self.active == 0 && self.jobs.is_empty()
+    }
+
+    /// Whether `go` would admit a task at once, or skip it at once.
+    fn ready(&self) -> bool {
+        self.aborted.is_some() || self.closed || (self.queued() == 0 && self.has_slot())
     }
 
     fn admission(&self) -> Admission {
@@ -176,11 +199,14 @@ impl<E: 'static> Inner<E> {
                 closed: false,
                 draining: false,
                 drain_scheduled: false,
+                settle_scheduled: false,
+                ticking: None,
                 waiters: Vec::new(),
                 ready: Vec::new(),
                 keepalive: None,
             }),
             abort,
+            tick: OnceCell::new(),
         })
     }
 
@@ -304,9 +330,9 @@ impl<E: 'static> Inner<E> {
     /// the signal aborts at once; in methods called by users they happen on
     /// a later microtask.
     fn update(self: &Rc<Self>, inline: bool) {
-        let mut spawn_drain = false;
         let mut drain_now = false;
         let mut settle = false;
+        let mut schedule = false;
         let (waiters, ready, released) = {
             let mut st = self.state.borrow_mut();
             while st.aborted.is_none() && st.queued() > 0 && st.has_slot() {
@@ -316,9 +342,8 @@ impl<E: 'static> Inner<E> {
             if st.admitted > 0 && !st.draining {
                 if inline {
                     drain_now = true;
-                } else if !st.drain_scheduled {
+                } else {
                     st.drain_scheduled = true;
-                    spawn_drain = true;
                 }
             }
             let released = if st.active == 0 {
@@ -332,45 +357,81 @@ impl<E: 'static> Inner<E> {
             let idle = st.idle();
             if idle && st.wait_requested && !st.closed {
                 st.closed = true;
-                settle = true;
+                if inline {
+                    settle = true;
+                } else {
+                    // Inside a method the caller called (wait, set_limit, go),
+                    // the abort waits for the tick: its `AbortError` captures
+                    // the JS stack, and a stack holding the caller's
+                    // `ErrGroup` would make a cycle through the group that no
+                    // GC can collect.
+                    st.settle_scheduled = true;
+                }
+            }
+            if (st.drain_scheduled || st.settle_scheduled) && st.ticking.is_none() {
+                st.ticking = Some(self.clone());
+                schedule = true;
             }
             let waiters = if idle {
                 mem::take(&mut st.waiters)
             } else {
                 Vec::new()
             };
-            let ready = if st.aborted.is_some() || (st.queued() == 0 && st.has_slot()) {
+            let ready = if st.ready() {
                 mem::take(&mut st.ready)
             } else {
                 Vec::new()
             };
             (waiters, ready, released)
         };
-        if spawn_drain {
-            let group = self.clone();
-            spawn_local(async move {
-                group.state.borrow_mut().drain_scheduled = false;
-                group.drain();
-            });
+        if schedule {
+            self.schedule_tick();
         }
         if drain_now {
             self.drain();
         }
         if settle {
-            if inline {
-                self.abort(None, Cause::Settled);
-            } else {
-                // Inside a method the caller called (wait, set_limit, go), the
-                // abort waits for a microtask: its `AbortError` captures the
-                // JS stack, and a stack holding the caller's `ErrGroup` would
-                // make a cycle through the group that no GC can collect.
-                let group = self.clone();
-                spawn_local(async move { group.abort(None, Cause::Settled) });
+            self.abort(None, Cause::Settled);
+        }
+        for waiter in waiters.into_iter().chain(ready) {
+            match waiter {
+                Waiter::Waker(waker) => waker.wake(),
+                Waiter::Call(call) => call(self),
             }
         }
-        waiters.into_iter().for_each(Waker::wake);
-        ready.into_iter().for_each(Waker::wake);
         drop(released);
+    }
+
+    /// Queues the tick on a later microtask. The tick holds the group only
+    /// weakly; `ticking` holds it strongly until the tick runs.
+    fn schedule_tick(self: &Rc<Self>) {
+        let tick = self.tick.get_or_init(|| {
+            let group = Rc::downgrade(self);
+            Closure::new(move || {
+                if let Some(group) = group.upgrade() {
+                    group.run_tick();
+                }
+            })
+        });
+        crate::sys::queue_microtask(tick.as_ref().unchecked_ref());
+    }
+
+    fn run_tick(self: &Rc<Self>) {
+        let (drain, settle, ticking) = {
+            let mut st = self.state.borrow_mut();
+            (
+                mem::take(&mut st.drain_scheduled),
+                mem::take(&mut st.settle_scheduled),
+                st.ticking.take(),
+            )
+        };
+        if drain {
+            self.drain();
+        }
+        if settle {
+            self.abort(None, Cause::Settled);
+        }
+        drop(ticking);
     }
 
     /// Calls every admitted task, including those admitted while it runs.
@@ -413,6 +474,33 @@ impl<E: 'static> Inner<E> {
         }
     }
 
+    /// Calls `call` once the group is idle, after marking `wait` as called
+    /// as [`request_wait`](Self::request_wait) does: at once if it is idle
+    /// now, else when the last task ends.
+    pub(crate) fn when_idle(self: &Rc<Self>, inline: bool, call: Call<E>) {
+        self.request_wait(inline);
+        let call = {
+            let mut st = self.state.borrow_mut();
+            if !st.idle() {
+                st.waiters.push(Waiter::Call(call));
+                return;
+            }
+            call
+        };
+        call(self);
+    }
+
+    /// Whether `go` would admit a task at once, or skip it at once.
+    pub(crate) fn is_ready(&self) -> bool {
+        self.state.borrow().ready()
+    }
+
+    /// Calls `call` the next time [`is_ready`](Self::is_ready) turns true.
+    /// Call it only while it is false.
+    pub(crate) fn when_ready(&self, call: Call<E>) {
+        self.state.borrow_mut().ready.push(Waiter::Call(call));
+    }
+
     pub(crate) fn set_limit(self: &Rc<Self>, limit: Option<usize>) {
         self.state.borrow_mut().limit = limit;
         self.update(false);
@@ -433,7 +521,7 @@ impl<E: 'static> Inner<E> {
 
 impl<E: Clone + 'static> Inner<E> {
     /// What `wait` reports once the group is idle.
-    fn outcome(&self) -> Result<(), E> {
+    pub(crate) fn outcome(&self) -> Result<(), E> {
         let parent_reason = {
             let st = self.state.borrow();
             if let Some(error) = &st.error {
@@ -678,9 +766,7 @@ impl<E: Clone + 'static> Future for Wait<E> {
         {
             let mut st = inner.state.borrow_mut();
             if !st.idle() {
-                if !st.waiters.iter().any(|w| w.will_wake(cx.waker())) {
-                    st.waiters.push(cx.waker().clone());
-                }
+                push_waker(&mut st.waiters, cx.waker());
                 return Poll::Pending;
             }
         }
@@ -705,12 +791,10 @@ impl<E: 'static> Future for Ready<E> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
         let mut st = self.group.inner.state.borrow_mut();
-        if st.aborted.is_some() || st.closed || (st.queued() == 0 && st.has_slot()) {
+        if st.ready() {
             return Poll::Ready(());
         }
-        if !st.ready.iter().any(|w| w.will_wake(cx.waker())) {
-            st.ready.push(cx.waker().clone());
-        }
+        push_waker(&mut st.ready, cx.waker());
         Poll::Pending
     }
 }
@@ -718,5 +802,15 @@ impl<E: 'static> Future for Ready<E> {
 impl<E> fmt::Debug for Ready<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ready").finish_non_exhaustive()
+    }
+}
+
+/// Adds `waker` to `waiters` unless one there already wakes the same task.
+fn push_waker<E>(waiters: &mut Vec<Waiter<E>>, waker: &Waker) {
+    let known = waiters
+        .iter()
+        .any(|w| matches!(w, Waiter::Waker(w) if w.will_wake(waker)));
+    if !known {
+        waiters.push(Waiter::Waker(waker.clone()));
     }
 }

@@ -191,9 +191,12 @@ impl JsErrGroup {
     /// every pending `wait()` rejects with an `Error` saying so.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn wait(&self) -> Promise {
-        self.group.inner.request_wait(false);
-        let wait = self.group.wait();
-        pending::promise(async move { wait.await.map(|()| JsValue::UNDEFINED) })
+        pending::promise(|settle| {
+            self.group.inner.when_idle(
+                false,
+                Box::new(move |group| settle.settle(group.outcome().map(|()| JsValue::UNDEFINED))),
+            );
+        })
     }
 
     /// The signal every task receives. It never aborts on a group made with

@@ -1,10 +1,8 @@
 //! `ErrGroup.map`: p-map's job done by a group, with a signal for the
 //! mappers and lazy pulling from async iterables.
 
-use std::cell::RefCell;
-use std::future::poll_fn;
-use std::rc::Rc;
-use std::task::{Poll, Waker};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Function, Promise, Reflect, Symbol};
 use wasm_bindgen::prelude::*;
@@ -12,7 +10,8 @@ use web_sys::AbortSignal;
 
 use crate::group::{Inner, Task};
 use crate::js::{concat, type_error, JsErrGroup, Shared};
-use crate::{pending, sys};
+use crate::pending::{self, Settle};
+use crate::sys;
 
 #[wasm_bindgen(typescript_custom_section)]
 const MAP_TYPES: &'static str = r#"
@@ -52,66 +51,190 @@ impl JsErrGroup {
     /// TypeScript declaration for the contract.
     #[wasm_bindgen(js_name = map, skip_typescript)]
     pub fn map(items: JsValue, mapper: JsValue, options: JsValue) -> Promise {
-        pending::promise(run(items, mapper, options))
+        pending::promise(|settle| match Run::new(&items, mapper, &options) {
+            Ok(run) => {
+                *run.settle.borrow_mut() = Some(settle);
+                run.pump();
+            }
+            Err(error) => settle.settle(Err(error)),
+        })
     }
 }
 
-async fn run(items: JsValue, mapper: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    if !mapper.is_function() {
-        return Err(type_error(
-            "ErrGroup.map: mapper must be a function, got ",
-            &mapper,
-        ));
-    }
-    let (limit, parent) = parse_options(&options)?;
-    let source = Source::new(&items)?;
-    let group = JsErrGroup::with_signal(parent)?;
-    group.group.set_limit(limit);
-    let results = Array::new();
-    let store = {
-        let results = results.clone();
-        Closure::<dyn Fn(u32, JsValue)>::new(move |index, value| results.set(index, value))
-            .into_js_value()
-            .unchecked_into()
-    };
-    let map = Rc::new(MapShared {
-        mapper: mapper.unchecked_into(),
-        store,
-        results: results.clone(),
-        shared: group.shared(),
-    });
-    let inner = group.group.inner.clone();
-    let mut index = 0;
-    let exhausted = loop {
-        group.group.ready().await;
-        if inner.is_aborted() {
-            break false;
+/// One `map` call: a `withSignal` group that items are pulled into while it
+/// has a free slot, and the promise settled once the group is idle.
+///
+/// Nothing here is a Rust future: the pull loop goes on from the group's
+/// callbacks and, for an async iterator, from the two callbacks of [`Pull`].
+struct Run {
+    group: JsErrGroup,
+    inner: Rc<Inner<JsValue>>,
+    source: Source,
+    map: Rc<MapShared>,
+    index: Cell<u32>,
+    settle: RefCell<Option<Settle>>,
+    /// For an async iterator: settles each `next()` and `return()` promise.
+    pull: Option<Pull>,
+    /// Holds the run while a `next()` or `return()` promise is awaited.
+    awaiting: RefCell<Option<Rc<Run>>>,
+    /// The awaited promise is `return()`'s.
+    closing: Cell<bool>,
+}
+
+impl Run {
+    fn new(items: &JsValue, mapper: JsValue, options: &JsValue) -> Result<Rc<Run>, JsValue> {
+        if !mapper.is_function() {
+            return Err(type_error(
+                "ErrGroup.map: mapper must be a function, got ",
+                &mapper,
+            ));
         }
-        match source.next().await {
+        let (limit, parent) = parse_options(options)?;
+        let source = Source::new(items)?;
+        let group = JsErrGroup::with_signal(parent)?;
+        group.group.set_limit(limit);
+        let results = Array::new();
+        let store = {
+            let results = results.clone();
+            Closure::<dyn Fn(u32, JsValue)>::new(move |index, value| results.set(index, value))
+                .into_js_value()
+                .unchecked_into()
+        };
+        let map = Rc::new(MapShared {
+            mapper: mapper.unchecked_into(),
+            store,
+            results,
+            shared: group.shared(),
+        });
+        let inner = group.group.inner.clone();
+        Ok(Rc::new_cyclic(|run| Run {
+            pull: source.is_async.then(|| Pull::new(run)),
+            group,
+            inner,
+            source,
+            map,
+            index: Cell::new(0),
+            settle: RefCell::new(None),
+            awaiting: RefCell::new(None),
+            closing: Cell::new(false),
+        }))
+    }
+
+    /// Pulls items and submits them while the group has a free slot; goes
+    /// on when a slot frees, or when an awaited `next()` settles.
+    fn pump(self: &Rc<Self>) {
+        loop {
+            if self.inner.is_aborted() {
+                return self.stop(false);
+            }
+            if !self.inner.is_ready() {
+                let run = self.clone();
+                self.inner.when_ready(Box::new(move |_| run.pump()));
+                return;
+            }
+            let result = match self.source.next.call0(&self.source.iterator) {
+                Ok(result) => result,
+                Err(error) => return self.fail(error),
+            };
+            if let Some(pull) = &self.pull {
+                return self.await_settled(pull, &result);
+            }
+            if !self.step(&result) {
+                return;
+            }
+        }
+    }
+
+    /// Takes one iterator result; returns whether to pull on.
+    fn step(self: &Rc<Self>, result: &JsValue) -> bool {
+        match Source::item(result) {
             Ok(Some(item)) => {
-                inner.submit(Box::new(MapTask {
-                    map: map.clone(),
+                let index = self.index.get();
+                self.index.set(index + 1);
+                self.inner.submit(Box::new(MapTask {
+                    map: self.map.clone(),
                     item,
                     index,
                 }));
-                index += 1;
+                true
             }
-            Ok(None) => break true,
+            Ok(None) => {
+                self.finish(true);
+                false
+            }
             Err(error) => {
-                inner.fail(error);
-                break false;
+                self.fail(error);
+                false
             }
         }
-    };
-    if !exhausted {
-        source.close().await;
     }
-    group.group.wait().await?;
-    if exhausted {
-        Ok(results.into())
-    } else {
-        // Only a parent abort stops the pull without a failure.
-        Err(group.signal().reason())
+
+    fn await_settled(self: &Rc<Self>, pull: &Pull, value: &JsValue) {
+        match pull.watch(value) {
+            Ok(()) => *self.awaiting.borrow_mut() = Some(self.clone()),
+            Err(_) if self.closing.get() => self.finish(false),
+            Err(error) => self.fail(error),
+        }
+    }
+
+    /// An awaited `next()` or `return()` promise settled.
+    fn settled(&self, outcome: Result<JsValue, JsValue>) {
+        let Some(run) = self.awaiting.borrow_mut().take() else {
+            return;
+        };
+        match outcome {
+            // What `return()` settles with is ignored.
+            _ if run.closing.get() => run.finish(false),
+            Ok(result) => {
+                if run.step(&result) {
+                    run.pump();
+                }
+            }
+            Err(error) => run.fail(error),
+        }
+    }
+
+    fn fail(self: &Rc<Self>, error: JsValue) {
+        self.inner.fail(error);
+        self.stop(false);
+    }
+
+    /// Stops pulling before the end: closes the iterator with `return()`, as
+    /// `for...of` does on `break`, ignoring what it throws or rejects with.
+    fn stop(self: &Rc<Self>, exhausted: bool) {
+        if !exhausted {
+            if let Ok(method) = Reflect::get(&self.source.iterator, &"return".into()) {
+                if let Some(method) = method.dyn_ref::<Function>() {
+                    if let Ok(result) = method.call0(&self.source.iterator) {
+                        if let Some(pull) = &self.pull {
+                            self.closing.set(true);
+                            return self.await_settled(pull, &result);
+                        }
+                    }
+                }
+            }
+        }
+        self.finish(exhausted);
+    }
+
+    /// Settles the promise once every submitted mapper has ended.
+    fn finish(self: &Rc<Self>, exhausted: bool) {
+        let run = self.clone();
+        self.inner.when_idle(
+            true,
+            Box::new(move |group| {
+                let outcome = match group.outcome() {
+                    Err(error) => Err(error),
+                    Ok(()) if exhausted => Ok(run.map.results.clone().into()),
+                    // Only a parent abort stops the pull without a failure.
+                    Ok(()) => Err(run.group.signal().reason()),
+                };
+                let settle = run.settle.borrow_mut().take();
+                if let Some(settle) = settle {
+                    settle.settle(outcome);
+                }
+            }),
+        );
     }
 }
 
@@ -190,68 +313,11 @@ impl Task<JsValue> for MapTask {
     fn skip(self: Box<Self>) {}
 }
 
-/// A sync or async iterator, pulled one item at a time.
+/// A sync or async iterator.
 struct Source {
     iterator: JsValue,
     next: Function,
-    /// For an async iterator: settles each `next()` promise.
-    pull: Option<Pull>,
-}
-
-/// Awaits one promise at a time through two callbacks made once per `map`
-/// call, instead of a `JsFuture` and two new closures per item.
-struct Pull {
-    slot: Rc<RefCell<PullSlot>>,
-    on_fulfilled: Function,
-    on_rejected: Function,
-}
-
-#[derive(Default)]
-struct PullSlot {
-    outcome: Option<Result<JsValue, JsValue>>,
-    waker: Option<Waker>,
-}
-
-impl Pull {
-    fn new() -> Pull {
-        let slot = Rc::new(RefCell::new(PullSlot::default()));
-        let callback = |ok: bool| -> Function {
-            let slot = slot.clone();
-            Closure::<dyn Fn(JsValue)>::new(move |value| {
-                let waker = {
-                    let mut slot = slot.borrow_mut();
-                    slot.outcome = Some(if ok { Ok(value) } else { Err(value) });
-                    slot.waker.take()
-                };
-                if let Some(waker) = waker {
-                    waker.wake();
-                }
-            })
-            .into_js_value()
-            .unchecked_into()
-        };
-        Pull {
-            on_fulfilled: callback(true),
-            on_rejected: callback(false),
-            slot,
-        }
-    }
-
-    async fn settled(&self, value: &JsValue) -> Result<JsValue, JsValue> {
-        let promise = sys::promise_resolve(value)?;
-        sys::then_with(&promise, &self.on_fulfilled, &self.on_rejected)?;
-        poll_fn(|cx| {
-            let mut slot = self.slot.borrow_mut();
-            match slot.outcome.take() {
-                Some(outcome) => Poll::Ready(outcome),
-                None => {
-                    slot.waker = Some(cx.waker().clone());
-                    Poll::Pending
-                }
-            }
-        })
-        .await
-    }
+    is_async: bool,
 }
 
 impl Source {
@@ -271,7 +337,7 @@ impl Source {
                     return Ok(Source {
                         iterator,
                         next: next.unchecked_into(),
-                        pull: is_async.then(Pull::new),
+                        is_async,
                     });
                 }
             }
@@ -282,38 +348,50 @@ impl Source {
         ))
     }
 
-    /// The next item, `None` once done. A throwing or rejecting `next` is
-    /// an error.
-    async fn next(&self) -> Result<Option<JsValue>, JsValue> {
-        let mut result = self.next.call0(&self.iterator)?;
-        if let Some(pull) = &self.pull {
-            result = pull.settled(&result).await?;
-        }
+    /// The item of one iterator result, `None` once done.
+    fn item(result: &JsValue) -> Result<Option<JsValue>, JsValue> {
         if !result.is_object() {
             return Err(type_error(
                 "ErrGroup.map: the iterator returned a non-object result: ",
-                &result,
+                result,
             ));
         }
-        if Reflect::get(&result, &"done".into())?.is_truthy() {
+        if Reflect::get(result, &"done".into())?.is_truthy() {
             return Ok(None);
         }
-        Reflect::get(&result, &"value".into()).map(Some)
+        Reflect::get(result, &"value".into()).map(Some)
+    }
+}
+
+/// The two callbacks, made once per `map` call, that settle every promise an
+/// async iterator returns, instead of two new closures per item.
+struct Pull {
+    on_fulfilled: Function,
+    on_rejected: Function,
+}
+
+impl Pull {
+    fn new(run: &Weak<Run>) -> Pull {
+        let callback = |ok: bool| -> Function {
+            let run = run.clone();
+            Closure::<dyn Fn(JsValue)>::new(move |value| {
+                if let Some(run) = run.upgrade() {
+                    run.settled(if ok { Ok(value) } else { Err(value) });
+                }
+            })
+            .into_js_value()
+            .unchecked_into()
+        };
+        Pull {
+            on_fulfilled: callback(true),
+            on_rejected: callback(false),
+        }
     }
 
-    /// Closes the iterator early with `return()`, as `for...of` does on
-    /// `break`; what `return()` throws or rejects with is ignored.
-    async fn close(&self) {
-        let Ok(method) = Reflect::get(&self.iterator, &"return".into()) else {
-            return;
-        };
-        let Some(method) = method.dyn_ref::<Function>() else {
-            return;
-        };
-        if let Ok(result) = method.call0(&self.iterator) {
-            if let Some(pull) = &self.pull {
-                let _ = pull.settled(&result).await;
-            }
-        }
+    /// Settles the run's awaited promise with `value`, adopted as
+    /// `await` would.
+    fn watch(&self, value: &JsValue) -> Result<(), JsValue> {
+        let promise = sys::promise_resolve(value)?;
+        sys::then_with(&promise, &self.on_fulfilled, &self.on_rejected)
     }
 }

@@ -3,11 +3,9 @@
 //! them first: JS code awaiting them then fails loudly instead of hanging.
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::spawn_local;
 
 thread_local! {
     static PENDING: RefCell<Pending> = const { RefCell::new(Pending { rejects: Vec::new(), free: Vec::new() }) };
@@ -44,29 +42,58 @@ impl Pending {
     }
 }
 
-/// Returns a promise settled with `future`'s outcome, or rejected if a panic
-/// traps the instance first.
-pub(crate) fn promise<F>(future: F) -> Promise
-where
-    F: Future<Output = Result<JsValue, JsValue>> + 'static,
-{
+/// Settles one promise from [`promise`] and takes it out of the registry.
+///
+/// Dropped unsettled, it rejects the promise: that happens only when the
+/// group it waits for is dropped while tasks are queued that can never
+/// start, and a rejection says so where a pending promise would hang.
+pub(crate) struct Settle {
+    resolve: Function,
+    reject: Function,
+    slot: Option<usize>,
+}
+
+impl Settle {
+    /// Resolves with `Ok`'s value, or rejects with `Err`'s.
+    pub(crate) fn settle(mut self, outcome: Result<JsValue, JsValue>) {
+        self.finish(outcome);
+    }
+
+    fn finish(&mut self, outcome: Result<JsValue, JsValue>) {
+        let Some(slot) = self.slot.take() else { return };
+        PENDING.with(|pending| pending.borrow_mut().remove(slot));
+        let _ = match outcome {
+            Ok(value) => self.resolve.call1(&JsValue::UNDEFINED, &value),
+            Err(error) => self.reject.call1(&JsValue::UNDEFINED, &error),
+        };
+    }
+}
+
+impl Drop for Settle {
+    fn drop(&mut self) {
+        let error = js_sys::Error::new(
+            "wasm-errgroup: the group was dropped while tasks it can never start were queued",
+        );
+        self.finish(Err(error.into()));
+    }
+}
+
+/// Returns a new promise, handing what settles it to `start`. A panic that
+/// traps the instance before it settles rejects it.
+pub(crate) fn promise(start: impl FnOnce(Settle)) -> Promise {
     if !HOOKED.replace(true) {
         set_panic_hook();
     }
     let mut parts = None;
     let promise = Promise::new(&mut |resolve, reject| parts = Some((resolve, reject)));
-    let Some((resolve, reject)) = parts else {
-        return promise;
-    };
-    let slot = PENDING.with(|pending| pending.borrow_mut().insert(reject.clone()));
-    spawn_local(async move {
-        let outcome = future.await;
-        PENDING.with(|pending| pending.borrow_mut().remove(slot));
-        let _ = match outcome {
-            Ok(value) => resolve.call1(&JsValue::UNDEFINED, &value),
-            Err(error) => reject.call1(&JsValue::UNDEFINED, &error),
-        };
-    });
+    if let Some((resolve, reject)) = parts {
+        let slot = PENDING.with(|pending| pending.borrow_mut().insert(reject.clone()));
+        start(Settle {
+            resolve,
+            reject,
+            slot: Some(slot),
+        });
+    }
     promise
 }
 

@@ -1,6 +1,7 @@
-//! Raw JS bindings that `js-sys` lacks, each catching what user code throws.
+//! Raw JS bindings that `js-sys` lacks. Those that can run user code catch
+//! what it throws.
 //!
-//! Only the JS class uses them; nothing here is public.
+//! Nothing here is public.
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -30,4 +31,11 @@ extern "C" {
     /// `then`, returning the derived promise.
     #[wasm_bindgen(catch, js_namespace = ["Promise", "prototype", "then"], js_name = call)]
     pub(crate) fn then_chain(this: &Promise, on_fulfilled: &Function) -> Result<Promise, JsValue>;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `queueMicrotask(callback)`.
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    pub(crate) fn queue_microtask(callback: &Function);
 }
