@@ -2,7 +2,7 @@
 // npm `binaryen` package, then the hand-written files of pkg-templates/
 // merged in. pkg/ is generated; edit pkg-templates/ instead.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ const rustflags = [
 ].join(' ');
 run('wasm-pack', [
   'build', '--release', '--target', 'web', '--out-dir', 'pkg', '--out-name', 'wasm_errgroup',
-  '--', '--features', 'talc-allocator',
+  '--', '--no-default-features', '--features', 'npm',
 ], { ...process.env, RUSTFLAGS: rustflags });
 
 const wasm = join(pkg, 'wasm_errgroup_bg.wasm');
@@ -37,11 +37,14 @@ run(join(root, 'tools/node_modules/.bin/wasm-opt'), [
 ]);
 console.log(`wasm-opt: ${before} -> ${statSync(wasm).size} bytes`);
 
-// The glue's doc comments are in the .d.ts; ship it minified.
+// The glue's doc comments are in the .d.ts; ship it minified, with the
+// inline JS snippets it imports bundled in, as one file.
 const glue = join(pkg, 'wasm_errgroup.js');
 run(join(root, 'tools/node_modules/.bin/esbuild'), [
-  glue, '--minify', '--format=esm', '--target=es2022', '--allow-overwrite', `--outfile=${glue}`, '--log-level=warning',
+  glue, '--bundle', '--minify', '--format=esm', '--target=es2022', '--allow-overwrite', `--outfile=${glue}`,
+  '--log-level=warning',
 ]);
+rmSync(join(pkg, 'snippets'), { recursive: true, force: true });
 
 // package.json: wasm-pack's fields (name, version, license, ...) plus ours.
 const generated = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));

@@ -49,6 +49,7 @@ say "lint"
 check "cargo fmt --check" cargo fmt --check
 check "clippy (wasm32, -D warnings)" cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 check "clippy (all features)" cargo clippy --target wasm32-unknown-unknown --all-features -- -D warnings
+check "clippy (npm, no_std)" cargo clippy --target wasm32-unknown-unknown --no-default-features --features npm -- -D warnings
 cargo test --doc >"$LOG_DIR/doc.log" 2>&1
 rc=$?; cat "$LOG_DIR/doc.log" | grep -E 'test result|FAILED|error' || true
 count_cargo "$LOG_DIR/doc.log" "doc examples (compile)" "$rc"
@@ -90,12 +91,17 @@ for engine in ${ENGINES:-node chrome firefox}; do
 done
 
 say "npm package"
-# The package, and a debug build exporting a deliberate panic for
-# tests/js/panic.test.mjs (never part of the package).
+# A debug build exporting a deliberate panic for tests/js/panic.test.mjs,
+# with std and with the package's no_std features (never part of the package).
+test_hooks() {
+  local name="$1"; shift
+  cargo build --target wasm32-unknown-unknown --lib --target-dir target/test-hooks/build "$@" \
+    && wasm-bindgen --target nodejs --out-dir "target/test-hooks/$name" \
+         target/test-hooks/build/wasm32-unknown-unknown/debug/wasm_errgroup.wasm
+}
 if node scripts/build-pkg.mjs >"$LOG_DIR/pkg.log" 2>&1 \
-  && cargo build --target wasm32-unknown-unknown --lib --features test-hooks >>"$LOG_DIR/pkg.log" 2>&1 \
-  && wasm-bindgen --target nodejs --out-dir target/test-hooks \
-       target/wasm32-unknown-unknown/debug/wasm_errgroup.wasm >>"$LOG_DIR/pkg.log" 2>&1; then
+  && test_hooks std --features test-hooks >>"$LOG_DIR/pkg.log" 2>&1 \
+  && test_hooks npm --no-default-features --features npm,test-hooks >>"$LOG_DIR/pkg.log" 2>&1; then
   node --expose-gc --test tests/js/ tests/pkg/ 2>&1 | tee "$LOG_DIR/js.log" | grep -E '^not ok|^# (pass|fail)|heap growth'
   rc=${PIPESTATUS[0]}
   p=$(awk '/^# pass/ {print $3}' "$LOG_DIR/js.log"); f=$(awk '/^# fail/ {print $3}' "$LOG_DIR/js.log")

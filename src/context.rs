@@ -1,13 +1,13 @@
 //! [`Context`]: an `AbortSignal` seen as a Go context.
 
-use std::cell::RefCell;
-use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::Rc;
-use std::task::{Context as TaskContext, Poll, Waker};
+use alloc::rc::Rc;
+use core::cell::RefCell;
+use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context as TaskContext, Poll, Waker};
 
-use gloo_events::EventListener;
+use crate::listener::AbortListener;
 use wasm_bindgen::{JsValue, UnwrapThrowExt};
 use web_sys::{AbortController, AbortSignal};
 
@@ -87,7 +87,7 @@ impl fmt::Debug for Context {
 #[must_use = "futures do nothing unless polled"]
 pub struct Done {
     signal: AbortSignal,
-    listener: Option<(EventListener, Rc<RefCell<Option<Waker>>>)>,
+    listener: Option<(AbortListener, Rc<RefCell<Option<Waker>>>)>,
 }
 
 impl Future for Done {
@@ -105,7 +105,7 @@ impl Future for Done {
             None => {
                 let waker = Rc::new(RefCell::new(Some(cx.waker().clone())));
                 let slot = waker.clone();
-                let listener = EventListener::once(&self.signal, "abort", move |_| {
+                let listener = AbortListener::new(&self.signal, move || {
                     let waker = slot.borrow_mut().take();
                     if let Some(waker) = waker {
                         waker.wake();

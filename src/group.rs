@@ -5,21 +5,23 @@
 //! run user code (a task, an abort listener, a waker, a destructor), so any of
 //! those may call back into the group.
 
-use std::cell::{OnceCell, RefCell};
-use std::collections::VecDeque;
-use std::fmt;
-use std::future::Future;
-use std::mem;
-use std::pin::Pin;
-use std::rc::Rc;
-use std::task::{Context as TaskContext, Poll, Waker};
+use alloc::boxed::Box;
+use alloc::collections::VecDeque;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+use core::cell::{OnceCell, RefCell};
+use core::fmt;
+use core::future::Future;
+use core::mem;
+use core::pin::Pin;
+use core::task::{Context as TaskContext, Poll, Waker};
 
-use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
 
 use crate::context::Context;
+use crate::listener::AbortListener;
 use crate::reason::AbortReason;
 
 /// A group of tasks working on parts of one job: Go's `errgroup.Group` for
@@ -115,7 +117,7 @@ pub(crate) struct Inner<E> {
 struct Abort<E> {
     controller: AbortController,
     /// The `abort` listener on the parent; dropping it removes it.
-    parent: RefCell<Option<EventListener>>,
+    parent: RefCell<Option<AbortListener>>,
     to_reason: fn(&E) -> JsValue,
     from_reason: fn(JsValue) -> E,
 }
@@ -658,7 +660,7 @@ impl<E: AbortReason + 'static> Group<E> {
         } else if !parent.is_background() {
             let weak = Rc::downgrade(&inner);
             let parent_signal = parent.signal().clone();
-            let listener = EventListener::once(parent.signal(), "abort", move |_| {
+            let listener = AbortListener::new(parent.signal(), move || {
                 if let Some(inner) = weak.upgrade() {
                     inner.abort(Some(parent_signal.reason()), Cause::Parent);
                 }

@@ -5,8 +5,10 @@
 //! callbacks, made once per group, because the group only counts tasks and
 //! keeps the first failure.
 
-use std::cell::OnceCell;
-use std::rc::{Rc, Weak};
+use alloc::boxed::Box;
+use alloc::rc::{Rc, Weak};
+use alloc::string::String;
+use core::cell::OnceCell;
 
 use js_sys::{Function, JsString, Promise};
 use wasm_bindgen::prelude::*;
@@ -39,6 +41,9 @@ pub struct JsErrGroup {
 /// the callbacks that settle a task whose result is a thenable.
 pub(crate) struct Shared {
     pub(crate) signal: AbortSignal,
+    /// An already resolved `Promise<void>`, what `go()` returns for a task
+    /// it does not queue.
+    resolved: Promise,
     pub(crate) on_fulfilled: Function,
     pub(crate) on_rejected: Function,
 }
@@ -113,6 +118,7 @@ impl JsErrGroup {
     ) -> Result<Promise, JsValue> {
         let task = task_function(task, "ErrGroup.go: task must be a function, got ")?;
         let inner = &self.group.inner;
+        let shared = self.shared();
         let mut started = None;
         let promise = match inner.admission() {
             Admission::Closed => {
@@ -123,12 +129,12 @@ impl JsErrGroup {
                 .into())
             }
             Admission::Queue => Promise::new(&mut |resolve, _| started = Some(resolve)),
-            Admission::Start | Admission::Skip => resolved(),
+            Admission::Start | Admission::Skip => shared.resolved.clone(),
         };
         inner.submit(Box::new(JsTask {
             task,
             started,
-            shared: self.shared(),
+            shared,
         }));
         Ok(promise)
     }
@@ -260,8 +266,8 @@ impl Shared {
     }
 }
 
-impl std::fmt::Debug for JsErrGroup {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for JsErrGroup {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_tuple("JsErrGroup").field(&self.group).finish()
     }
 }
@@ -281,6 +287,7 @@ impl JsErrGroup {
                 let group = Rc::downgrade(&self.group.inner);
                 Rc::new(Shared {
                     signal: self.signal_ref().clone(),
+                    resolved: Promise::resolve(&JsValue::UNDEFINED),
                     on_fulfilled: settle_callback(group.clone(), |_| Ok(())),
                     on_rejected: settle_callback(group, Err),
                 })
@@ -333,15 +340,6 @@ impl Task<JsValue> for JsTask {
     }
 }
 
-thread_local! {
-    static RESOLVED: Promise = Promise::resolve(&JsValue::UNDEFINED);
-}
-
-/// An already resolved `Promise<void>`.
-fn resolved() -> Promise {
-    RESOLVED.with(Promise::clone)
-}
-
 fn task_function(task: JsValue, message: &str) -> Result<Function, JsValue> {
     if task.is_function() {
         Ok(task.unchecked_into())
@@ -357,7 +355,7 @@ fn parse_limit(n: &JsValue) -> Result<Option<usize>, JsValue> {
             n,
         ));
     };
-    if !limit.is_finite() || limit.fract() != 0.0 {
+    if !js_sys::Number::is_integer(n) {
         let message = concat(
             "ErrGroup.setLimit: the limit must be an integer (negative for no limit), got ",
             n,

@@ -63,13 +63,19 @@
 //! await group.wait(); // rejects with the first failure, exactly as thrown
 //! ```
 
+#![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(rust_2018_idioms, missing_debug_implementations)]
 
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
 mod context;
 mod group;
 mod js;
+mod listener;
 mod map;
 mod pending;
 mod reason;
@@ -80,13 +86,23 @@ pub use group::{Group, Ready, Wait};
 pub use js::JsErrGroup;
 pub use reason::{error_reason, AbortReason, Aborted};
 
+// The npm package's build: `--no-default-features --features npm`. Without
+// `std` there is no panic hook, and no formatting machinery linked for one:
+// the panic handler rejects every pending `ErrGroup` promise, then traps.
 #[cfg(all(
-    feature = "talc-allocator",
-    target_family = "wasm",
+    feature = "npm",
+    target_arch = "wasm32",
     not(target_feature = "atomics")
 ))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+#[cfg(all(feature = "npm", not(feature = "std"), target_arch = "wasm32"))]
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
+    pending::reject_all();
+    core::arch::wasm32::unreachable()
+}
 
 /// Installs this crate's panic hook now, with `console.error` logging: on a
 /// panic it rejects every pending `ErrGroup` promise, then logs the panic.
@@ -94,7 +110,7 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 /// it hands out a promise.) Available with the `console-panic-hook` feature.
 #[cfg(feature = "console-panic-hook")]
 pub fn set_panic_hook() {
-    pending::set_panic_hook();
+    pending::hook::set();
 }
 
 /// Panics, to test what a panic does to pending promises. Only in builds

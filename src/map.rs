@@ -1,8 +1,9 @@
 //! `ErrGroup.map`: p-map's job done by a group, with a signal for the
 //! mappers and lazy pulling from async iterables.
 
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use alloc::boxed::Box;
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
 
 use js_sys::{Array, Function, Promise, Reflect, Symbol};
 use wasm_bindgen::prelude::*;
@@ -252,7 +253,7 @@ fn parse_options(options: &JsValue) -> Result<(Option<usize>, JsValue), JsValue>
     let limit = match limit.as_f64() {
         _ if limit.is_undefined() => None,
         Some(n) if n == f64::INFINITY => None,
-        Some(n) if n >= 1.0 && n.fract() == 0.0 => Some(n as usize),
+        Some(n) if n >= 1.0 && js_sys::Number::is_integer(&limit) => Some(n as usize),
         Some(_) => {
             let message = concat(
                 "ErrGroup.map: options.limit must be a positive integer or Infinity, got ",

@@ -1,45 +1,29 @@
-//! Promises the JS class hands out (`wait()`, `map()`), kept in one registry
-//! so that a Rust panic, which traps the whole WebAssembly instance, rejects
-//! them first: JS code awaiting them then fails loudly instead of hanging.
-
-use std::cell::{Cell, RefCell};
+//! Promises the JS class hands out (`wait()`, `map()`), tracked so that a
+//! Rust panic, which traps the whole WebAssembly instance, rejects them
+//! first: JS code awaiting them then fails loudly instead of hanging.
+//!
+//! The registry is a JS `Set` of their `reject` functions, kept in a small
+//! inline JS module, so this crate needs no Rust global for it.
 
 use js_sys::{Function, Promise};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
-thread_local! {
-    static PENDING: RefCell<Pending> = const { RefCell::new(Pending { rejects: Vec::new(), free: Vec::new() }) };
-    static HOOKED: Cell<bool> = const { Cell::new(false) };
+#[wasm_bindgen(inline_js = "
+const pending = new Set();
+export function track(reject) { pending.add(reject); }
+export function untrack(reject) { pending.delete(reject); }
+export function rejectAll(message) {
+  const rejects = [...pending];
+  pending.clear();
+  const error = new Error(message);
+  for (const reject of rejects) reject(error);
 }
-
-/// The `reject` of every promise not settled yet, by slot, and the free
-/// slots, so that adding and removing one costs O(1).
-struct Pending {
-    rejects: Vec<Option<Function>>,
-    free: Vec<usize>,
-}
-
-impl Pending {
-    fn insert(&mut self, reject: Function) -> usize {
-        match self.free.pop() {
-            Some(slot) => {
-                self.rejects[slot] = Some(reject);
-                slot
-            }
-            None => {
-                self.rejects.push(Some(reject));
-                self.rejects.len() - 1
-            }
-        }
-    }
-
-    fn remove(&mut self, slot: usize) {
-        if let Some(entry) = self.rejects.get_mut(slot) {
-            if entry.take().is_some() {
-                self.free.push(slot);
-            }
-        }
-    }
+")]
+extern "C" {
+    fn track(reject: &Function);
+    fn untrack(reject: &Function);
+    #[wasm_bindgen(js_name = rejectAll)]
+    fn reject_all_with(message: &str);
 }
 
 /// Settles one promise from [`promise`] and takes it out of the registry.
@@ -50,7 +34,7 @@ impl Pending {
 pub(crate) struct Settle {
     resolve: Function,
     reject: Function,
-    slot: Option<usize>,
+    settled: bool,
 }
 
 impl Settle {
@@ -60,8 +44,10 @@ impl Settle {
     }
 
     fn finish(&mut self, outcome: Result<JsValue, JsValue>) {
-        let Some(slot) = self.slot.take() else { return };
-        PENDING.with(|pending| pending.borrow_mut().remove(slot));
+        if core::mem::replace(&mut self.settled, true) {
+            return;
+        }
+        untrack(&self.reject);
         let _ = match outcome {
             Ok(value) => self.resolve.call1(&JsValue::UNDEFINED, &value),
             Err(error) => self.reject.call1(&JsValue::UNDEFINED, &error),
@@ -81,54 +67,56 @@ impl Drop for Settle {
 /// Returns a new promise, handing what settles it to `start`. A panic that
 /// traps the instance before it settles rejects it.
 pub(crate) fn promise(start: impl FnOnce(Settle)) -> Promise {
-    if !HOOKED.replace(true) {
-        set_panic_hook();
-    }
+    #[cfg(feature = "std")]
+    hook::set_once();
     let mut parts = None;
     let promise = Promise::new(&mut |resolve, reject| parts = Some((resolve, reject)));
     if let Some((resolve, reject)) = parts {
-        let slot = PENDING.with(|pending| pending.borrow_mut().insert(reject.clone()));
+        track(&reject);
         start(Settle {
             resolve,
             reject,
-            slot: Some(slot),
+            settled: false,
         });
     }
     promise
 }
 
-/// Sets the panic hook: reject every pending promise, then, with the
-/// `console-panic-hook` feature, log the panic to `console.error`.
-///
-/// It replaces the previous hook rather than chaining it: keeping std's
-/// default hook alive costs 7 KB of wasm, and on wasm32 it writes to a
-/// stderr that does not exist.
-pub(crate) fn set_panic_hook() {
-    HOOKED.set(true);
-    std::panic::set_hook(Box::new(|_info| {
-        reject_all();
-        #[cfg(feature = "console-panic-hook")]
-        console_error_panic_hook::hook(_info);
-    }));
-}
-
-fn reject_all() {
-    let rejects: Vec<Function> = PENDING
-        .try_with(|pending| match pending.try_borrow_mut() {
-            Ok(mut pending) => {
-                pending.free.clear();
-                pending.rejects.drain(..).flatten().collect()
-            }
-            Err(_) => Vec::new(),
-        })
-        .unwrap_or_default();
-    if rejects.is_empty() {
-        return;
-    }
-    let error = js_sys::Error::new(
+/// Rejects every pending promise: called on a panic, before the trap.
+pub(crate) fn reject_all() {
+    reject_all_with(
         "wasm-errgroup: a Rust panic trapped the WebAssembly instance; every group in it has stopped",
     );
-    for reject in rejects {
-        let _ = reject.call1(&JsValue::UNDEFINED, &error);
+}
+
+/// With `std`, panics reach this crate through the panic hook; without it,
+/// through the npm build's panic handler (see `lib.rs`).
+#[cfg(feature = "std")]
+pub(crate) mod hook {
+    use std::cell::Cell;
+
+    std::thread_local! {
+        static HOOKED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    pub(crate) fn set_once() {
+        if !HOOKED.replace(true) {
+            set();
+        }
+    }
+
+    /// Sets the panic hook: reject every pending promise, then, with the
+    /// `console-panic-hook` feature, log the panic to `console.error`.
+    ///
+    /// It replaces the previous hook rather than chaining it: keeping std's
+    /// default hook alive costs 7 KB of wasm, and on wasm32 it writes to a
+    /// stderr that does not exist.
+    pub(crate) fn set() {
+        HOOKED.set(true);
+        std::panic::set_hook(std::boxed::Box::new(|_info| {
+            super::reject_all();
+            #[cfg(feature = "console-panic-hook")]
+            console_error_panic_hook::hook(_info);
+        }));
     }
 }

@@ -1,8 +1,10 @@
 //! [`AbortReason`]: how a Rust error becomes an `AbortSignal` reason, and back.
 
-use std::error::Error;
-use std::fmt;
-use std::rc::Rc;
+use alloc::format;
+use alloc::rc::Rc;
+use alloc::string::{String, ToString};
+use core::error::Error;
+use core::fmt;
 
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -19,7 +21,7 @@ use wasm_bindgen::{JsCast, JsValue};
 /// | `&'static str` | a JS `Error` with the string as message | `"aborted by the parent context"` |
 /// | `Rc<dyn Error>` | a JS `Error` carrying its `Display` ([`error_reason`]) | an [`Aborted`] |
 ///
-/// Coherence rules forbid a blanket impl over every `std::error::Error`
+/// Coherence rules forbid a blanket impl over every `core::error::Error`
 /// next to these. For your own error type, two lines do it:
 ///
 /// ```
