@@ -7,7 +7,6 @@
 
 use alloc::boxed::Box;
 use alloc::rc::{Rc, Weak};
-use alloc::string::String;
 use core::cell::OnceCell;
 
 use js_sys::{Function, JsString, Promise};
@@ -356,23 +355,29 @@ fn parse_limit(n: &JsValue) -> Result<Option<usize>, JsValue> {
         ));
     };
     if !js_sys::Number::is_integer(n) {
-        let message = concat(
+        return Err(range_error(
             "ErrGroup.setLimit: the limit must be an integer (negative for no limit), got ",
             n,
-        );
-        return Err(js_sys::RangeError::new(&message).into());
+        ));
     }
     // `as` saturates: a limit beyond usize::MAX is no practical limit.
     Ok((limit >= 0.0).then_some(limit as usize))
 }
 
+/// A `TypeError` saying `message` followed by a short description of `value`.
 pub(crate) fn type_error(message: &str, value: &JsValue) -> JsValue {
-    js_sys::TypeError::new(&concat(message, value)).into()
+    sys::TypeError::new(&concat(message, value)).into()
+}
+
+/// A `RangeError` saying `message` followed by a short description of `value`.
+pub(crate) fn range_error(message: &str, value: &JsValue) -> JsValue {
+    sys::RangeError::new(&concat(message, value)).into()
 }
 
 /// `message` followed by a short description of `value`, built from JS
-/// strings: Rust's formatting machinery would double the module's size.
-pub(crate) fn concat(message: &str, value: &JsValue) -> String {
+/// strings only: Rust's formatting machinery would double the module's size,
+/// and a round trip through a Rust `String` costs a UTF-16 transcoder.
+fn concat(message: &str, value: &JsValue) -> JsString {
     let described = if value.is_null() {
         JsString::from("null")
     } else if value.is_string() {
@@ -382,7 +387,7 @@ pub(crate) fn concat(message: &str, value: &JsValue) -> String {
     } else {
         value.js_typeof().unchecked_into()
     };
-    String::from(JsString::from(message).concat(&described))
+    JsString::from(message).concat(&described)
 }
 
 fn saturate(count: usize) -> u32 {

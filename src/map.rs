@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
 use crate::group::{Inner, Task};
-use crate::js::{concat, type_error, JsErrGroup, Shared};
+use crate::js::{range_error, type_error, JsErrGroup, Shared};
 use crate::pending::{self, Settle};
 use crate::sys;
 
@@ -255,11 +255,10 @@ fn parse_options(options: &JsValue) -> Result<(Option<usize>, JsValue), JsValue>
         Some(n) if n == f64::INFINITY => None,
         Some(n) if n >= 1.0 && js_sys::Number::is_integer(&limit) => Some(n as usize),
         Some(_) => {
-            let message = concat(
+            return Err(range_error(
                 "ErrGroup.map: options.limit must be a positive integer or Infinity, got ",
                 &limit,
-            );
-            return Err(js_sys::RangeError::new(&message).into());
+            ));
         }
         None => {
             return Err(type_error(

@@ -3,7 +3,7 @@
 //!
 //! Nothing here is public.
 
-use js_sys::{Function, Promise};
+use js_sys::{Function, JsString, Promise};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -38,4 +38,19 @@ extern "C" {
     /// `queueMicrotask(callback)`.
     #[wasm_bindgen(js_name = queueMicrotask)]
     pub(crate) fn queue_microtask(callback: &Function);
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `TypeError`, made from a JS string.
+    #[wasm_bindgen(extends = js_sys::Error)]
+    pub(crate) type TypeError;
+    #[wasm_bindgen(constructor)]
+    pub(crate) fn new(message: &JsString) -> TypeError;
+
+    /// A `RangeError`, made from a JS string.
+    #[wasm_bindgen(extends = js_sys::Error)]
+    pub(crate) type RangeError;
+    #[wasm_bindgen(constructor)]
+    pub(crate) fn new(message: &JsString) -> RangeError;
 }
