@@ -31,9 +31,9 @@ run('wasm-pack', [
 const wasm = join(pkg, 'wasm_errgroup_bg.wasm');
 const before = statSync(wasm).size;
 run(join(root, 'tools/node_modules/.bin/wasm-opt'), [
-  '-Oz', '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
+  '-Oz', '--converge', '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
   '--enable-sign-ext', '--enable-multivalue', '--enable-mutable-globals',
-  '--strip-debug', '--strip-producers', wasm, '-o', wasm,
+  '--strip-debug', '--strip-producers', '--strip-target-features', wasm, '-o', wasm,
 ]);
 console.log(`wasm-opt: ${before} -> ${statSync(wasm).size} bytes`);
 
