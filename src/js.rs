@@ -3,7 +3,8 @@
 //! A task is a JS function. Calling it and watching its result costs no
 //! closure per task: every task of a group settles through the same two
 //! callbacks, made once per group, because the group only counts tasks and
-//! keeps the first failure.
+//! keeps the first failure. Calling it, and adopting a thenable it returns,
+//! is one call into [`sys::start`].
 
 use alloc::boxed::Box;
 use alloc::rc::{Rc, Weak};
@@ -232,36 +233,16 @@ impl JsErrGroup {
 }
 
 impl Shared {
-    /// Ends a task of `group` by what its function returned. A throw fails
-    /// it. A thenable is adopted with `Promise.resolve` (a `then` getter or
-    /// method that throws rejects it instead) and ends the task through the
-    /// shared callbacks, once the function `first` gives, if any, has run on
-    /// its value. Any other value is handed back, and the caller ends the
-    /// task.
-    pub(crate) fn watch(
-        &self,
-        group: &Rc<Inner<JsValue>>,
-        returned: Result<JsValue, JsValue>,
-        first: impl FnOnce() -> Option<Function>,
-    ) -> Option<JsValue> {
-        let value = match returned {
-            Err(thrown) => {
-                group.finish(Err(thrown));
-                return None;
-            }
-            Ok(value) if value.is_object() || value.is_function() => value,
-            Ok(value) => return Some(value),
-        };
-        let watched = sys::promise_resolve(&value)
-            .and_then(|promise| match first() {
-                Some(first) => sys::then_chain(&promise, &first),
-                None => Ok(promise),
-            })
-            .and_then(|promise| sys::then_with(&promise, &self.on_fulfilled, &self.on_rejected));
-        if let Err(thrown) = watched {
-            group.finish(Err(thrown));
+    /// Ends a task of `group` by how starting it went: `Ok(true)` if it
+    /// returned a thenable, which ends it later through the shared
+    /// callbacks; `Ok(false)` if it returned anything else; `Err` with what
+    /// it threw.
+    pub(crate) fn started(group: &Rc<Inner<JsValue>>, started: Result<bool, JsValue>) {
+        match started {
+            Ok(true) => {}
+            Ok(false) => group.finish(Ok(())),
+            Err(thrown) => group.finish(Err(thrown)),
         }
-        None
     }
 }
 
@@ -324,17 +305,21 @@ struct JsTask {
 impl Task<JsValue> for JsTask {
     fn start(self: Box<Self>, group: &Rc<Inner<JsValue>>) {
         if let Some(resolve) = &self.started {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
+            sys::call_resolve(resolve);
         }
-        let returned = self.task.call1(&JsValue::UNDEFINED, &self.shared.signal);
-        if self.shared.watch(group, returned, || None).is_some() {
-            group.finish(Ok(()));
-        }
+        let Shared {
+            signal,
+            on_fulfilled,
+            on_rejected,
+            ..
+        } = &*self.shared;
+        let started = sys::start(&self.task, signal, on_fulfilled, on_rejected);
+        Shared::started(group, started);
     }
 
     fn skip(self: Box<Self>) {
         if let Some(resolve) = &self.started {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
+            sys::call_resolve(resolve);
         }
     }
 }

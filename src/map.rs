@@ -94,17 +94,9 @@ impl Run {
         let source = Source::new(items)?;
         let group = JsErrGroup::with_signal(parent)?;
         group.group.set_limit(limit);
-        let results = Array::new();
-        let store = {
-            let results = results.clone();
-            Closure::<dyn Fn(u32, JsValue)>::new(move |index, value| results.set(index, value))
-                .into_js_value()
-                .unchecked_into()
-        };
         let map = Rc::new(MapShared {
             mapper: mapper.unchecked_into(),
-            store,
-            results,
+            results: Array::new(),
             shared: group.shared(),
         });
         let inner = group.group.inner.clone();
@@ -280,8 +272,6 @@ fn parse_options(options: &JsValue) -> Result<(Option<usize>, JsValue), JsValue>
 /// What every mapper call of one `map` shares.
 struct MapShared {
     mapper: Function,
-    /// `store(index, value)`, writing `results[index]`.
-    store: Function,
     results: Array,
     shared: Rc<Shared>,
 }
@@ -296,18 +286,19 @@ impl Task<JsValue> for MapTask {
     fn start(self: Box<Self>, group: &Rc<Inner<JsValue>>) {
         let MapShared {
             mapper,
-            store,
             results,
             shared,
         } = &*self.map;
-        let index = JsValue::from(self.index);
-        let returned = mapper.call3(&JsValue::UNDEFINED, &self.item, &index, &shared.signal);
-        // A promised result is stored by `store(index, value)` before the task ends.
-        let store_at = || Some(store.bind1(&JsValue::NULL, &index).unchecked_into());
-        if let Some(value) = shared.watch(group, returned, store_at) {
-            results.set(self.index, value);
-            group.finish(Ok(()));
-        }
+        let started = sys::start_mapper(
+            mapper,
+            &self.item,
+            self.index,
+            &shared.signal,
+            results,
+            &shared.on_fulfilled,
+            &shared.on_rejected,
+        );
+        Shared::started(group, started);
     }
 
     fn skip(self: Box<Self>) {}
@@ -391,7 +382,6 @@ impl Pull {
     /// Settles the run's awaited promise with `value`, adopted as
     /// `await` would.
     fn watch(&self, value: &JsValue) -> Result<(), JsValue> {
-        let promise = sys::promise_resolve(value)?;
-        sys::then_with(&promise, &self.on_fulfilled, &self.on_rejected)
+        sys::watch(value, &self.on_fulfilled, &self.on_rejected)
     }
 }

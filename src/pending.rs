@@ -2,29 +2,13 @@
 //! Rust panic, which traps the whole WebAssembly instance, rejects them
 //! first: JS code awaiting them then fails loudly instead of hanging.
 //!
-//! The registry is a JS `Set` of their `reject` functions, kept in a small
-//! inline JS module, so this crate needs no Rust global for it.
+//! The registry is a JS `Set` of their `reject` functions, kept in the inline
+//! JS module of [`sys`](crate::sys), so this crate needs no Rust global for it.
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(inline_js = "
-const pending = new Set();
-export function track(reject) { pending.add(reject); }
-export function untrack(reject) { pending.delete(reject); }
-export function rejectAll(message) {
-  const rejects = [...pending];
-  pending.clear();
-  const error = new Error(message);
-  for (const reject of rejects) reject(error);
-}
-")]
-extern "C" {
-    fn track(reject: &Function);
-    fn untrack(reject: &Function);
-    #[wasm_bindgen(js_name = rejectAll)]
-    fn reject_all_with(message: &str);
-}
+use crate::sys::{reject_all as reject_all_with, track, untrack};
 
 /// Settles one promise from [`promise`] and takes it out of the registry.
 ///
@@ -57,6 +41,9 @@ impl Settle {
 
 impl Drop for Settle {
     fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
         let error = js_sys::Error::new(
             "wasm-errgroup: the group was dropped while tasks it can never start were queued",
         );

@@ -1,36 +1,100 @@
-//! Raw JS bindings that `js-sys` lacks. Those that can run user code catch
-//! what it throws.
+//! Raw JS bindings: a few built-ins `js-sys` binds less cheaply, and a small
+//! inline JS module for what is cheaper done on the JS side of the boundary.
 //!
-//! Nothing here is public.
+//! The inline module keeps the registry of pending promises (so that a panic
+//! can reject them without a Rust global) and calls tasks: calling one,
+//! testing its result and adopting a thenable is one crossing of the
+//! boundary instead of four. `scripts/build-pkg.mjs` bundles it into the
+//! glue. Nothing here is public.
 
-use js_sys::{Function, JsString, Promise};
+use js_sys::{Array, Function, JsString};
 use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
 
-#[wasm_bindgen]
+#[wasm_bindgen(inline_js = r#"
+const then = Promise.prototype.then;
+const pending = new Set();
+export function track(reject) { pending.add(reject); }
+export function untrack(reject) { pending.delete(reject); }
+export function rejectAll(message) {
+  const rejects = [...pending];
+  pending.clear();
+  const error = new Error(message);
+  for (const reject of rejects) reject(error);
+}
+export function callResolve(resolve) { resolve(); }
+const isThenable = (value) =>
+  value !== null && (typeof value === 'object' || typeof value === 'function');
+export function watch(value, onFulfilled, onRejected) {
+  then.call(Promise.resolve(value), onFulfilled, onRejected);
+}
+export function start(task, signal, onFulfilled, onRejected) {
+  const value = task(signal);
+  if (!isThenable(value)) return false;
+  watch(value, onFulfilled, onRejected);
+  return true;
+}
+export function startMapper(mapper, item, index, signal, results, onFulfilled, onRejected) {
+  const value = mapper(item, index, signal);
+  if (!isThenable(value)) {
+    results[index] = value;
+    return false;
+  }
+  const stored = then.call(Promise.resolve(value), (result) => { results[index] = result; });
+  then.call(stored, onFulfilled, onRejected);
+  return true;
+}
+"#)]
 extern "C" {
-    /// `Promise.resolve(value)`. It throws when `value` is a promise whose
-    /// `constructor` getter throws.
-    #[wasm_bindgen(catch, js_namespace = Promise, js_name = resolve)]
-    pub(crate) fn promise_resolve(value: &JsValue) -> Result<Promise, JsValue>;
+    /// Adds `reject` to the registry of pending promises.
+    pub(crate) fn track(reject: &Function);
+    /// Takes `reject` out of the registry.
+    pub(crate) fn untrack(reject: &Function);
+    /// Empties the registry, rejecting each promise with an `Error` saying
+    /// `message`.
+    #[wasm_bindgen(js_name = rejectAll)]
+    pub(crate) fn reject_all(message: &str);
 
-    /// `Promise.prototype.then.call(promise, on_fulfilled, on_rejected)`:
-    /// the built-in `then`, whatever user code did to `promise.then`, and the
-    /// derived promise dropped. It throws when a `Promise` subclass's species
-    /// constructor throws.
-    #[wasm_bindgen(catch, js_namespace = ["Promise", "prototype", "then"], js_name = call)]
-    pub(crate) fn then_with(
-        this: &Promise,
+    /// Calls the `resolve` of a promise's own executor, which never throws.
+    #[wasm_bindgen(js_name = callResolve)]
+    pub(crate) fn call_resolve(resolve: &Function);
+
+    /// Adopts `value` as `await` would (`Promise.resolve`) and settles it
+    /// through the built-in `then`, whatever user code did to `value.then`
+    /// or `Promise.prototype.then`. Throws what `Promise.resolve` or a
+    /// species constructor throws.
+    #[wasm_bindgen(catch)]
+    pub(crate) fn watch(
+        value: &JsValue,
         on_fulfilled: &Function,
         on_rejected: &Function,
     ) -> Result<(), JsValue>;
-}
 
-#[wasm_bindgen]
-extern "C" {
-    /// `Promise.prototype.then.call(promise, on_fulfilled)`: the built-in
-    /// `then`, returning the derived promise.
-    #[wasm_bindgen(catch, js_namespace = ["Promise", "prototype", "then"], js_name = call)]
-    pub(crate) fn then_chain(this: &Promise, on_fulfilled: &Function) -> Result<Promise, JsValue>;
+    /// Calls `task(signal)`. If it returns a thenable, watches it (as
+    /// [`watch`]) and returns true; returns false for any other value.
+    /// Throws what the task, or adopting its thenable, throws.
+    #[wasm_bindgen(catch)]
+    pub(crate) fn start(
+        task: &Function,
+        signal: &AbortSignal,
+        on_fulfilled: &Function,
+        on_rejected: &Function,
+    ) -> Result<bool, JsValue>;
+
+    /// Calls `mapper(item, index, signal)` and stores its result, or what
+    /// its thenable fulfils with, at `results[index]`. A thenable is
+    /// watched (as [`watch`]) after the store, and true returned; false is
+    /// returned for a value stored at once.
+    #[wasm_bindgen(catch, js_name = startMapper)]
+    pub(crate) fn start_mapper(
+        mapper: &Function,
+        item: &JsValue,
+        index: u32,
+        signal: &AbortSignal,
+        results: &Array,
+        on_fulfilled: &Function,
+        on_rejected: &Function,
+    ) -> Result<bool, JsValue>;
 }
 
 #[wasm_bindgen]
@@ -38,10 +102,7 @@ extern "C" {
     /// `queueMicrotask(callback)`.
     #[wasm_bindgen(js_name = queueMicrotask)]
     pub(crate) fn queue_microtask(callback: &Function);
-}
 
-#[wasm_bindgen]
-extern "C" {
     /// A `TypeError`, made from a JS string.
     #[wasm_bindgen(extends = js_sys::Error)]
     pub(crate) type TypeError;
