@@ -73,6 +73,8 @@ struct Run {
     source: Source,
     map: Rc<MapShared>,
     index: Cell<u32>,
+    /// Where [`sys::item`] puts what it read.
+    slot: Array,
     settle: RefCell<Option<Settle>>,
     /// For an async iterator: settles each `next()` and `return()` promise.
     pull: Option<Pull>,
@@ -107,6 +109,7 @@ impl Run {
             source,
             map,
             index: Cell::new(0),
+            slot: Array::new(),
             settle: RefCell::new(None),
             awaiting: RefCell::new(None),
             closing: Cell::new(false),
@@ -125,23 +128,25 @@ impl Run {
                 self.inner.when_ready(Box::new(move |_| run.pump()));
                 return;
             }
-            let result = match self.source.next.call0(&self.source.iterator) {
-                Ok(result) => result,
-                Err(error) => return self.fail(error),
-            };
+            let Source { iterator, next, .. } = &self.source;
             if let Some(pull) = &self.pull {
-                return self.await_settled(pull, &result);
+                return match next.call0(iterator) {
+                    Ok(result) => self.await_settled(pull, &result),
+                    Err(error) => self.fail(error),
+                };
             }
-            if !self.step(&result) {
+            if !self.step(sys::pull(iterator, next, &self.slot)) {
                 return;
             }
         }
     }
 
-    /// Takes one iterator result; returns whether to pull on.
-    fn step(self: &Rc<Self>, result: &JsValue) -> bool {
-        match Source::item(result) {
-            Ok(Some(item)) => {
+    /// Takes one iterator result, as [`sys::item`] read it; returns
+    /// whether to pull on.
+    fn step(self: &Rc<Self>, read: Result<u32, JsValue>) -> bool {
+        match read {
+            Ok(1) => {
+                let item = self.slot.get(0);
                 let index = self.index.get();
                 self.index.set(index + 1);
                 self.inner.submit(Box::new(MapTask {
@@ -151,8 +156,15 @@ impl Run {
                 }));
                 true
             }
-            Ok(None) => {
+            Ok(0) => {
                 self.finish(true);
+                false
+            }
+            Ok(_) => {
+                self.fail(type_error(
+                    "ErrGroup.map: the iterator returned a non-object result: ",
+                    &self.slot.get(0),
+                ));
                 false
             }
             Err(error) => {
@@ -179,7 +191,7 @@ impl Run {
             // What `return()` settles with is ignored.
             _ if run.closing.get() => run.finish(false),
             Ok(result) => {
-                if run.step(&result) {
+                if run.step(sys::item(&result, &run.slot)) {
                     run.pump();
                 }
             }
@@ -337,20 +349,6 @@ impl Source {
             "ErrGroup.map: items must be an iterable or an async iterable, got ",
             items,
         ))
-    }
-
-    /// The item of one iterator result, `None` once done.
-    fn item(result: &JsValue) -> Result<Option<JsValue>, JsValue> {
-        if !result.is_object() {
-            return Err(type_error(
-                "ErrGroup.map: the iterator returned a non-object result: ",
-                result,
-            ));
-        }
-        if Reflect::get(result, &"done".into())?.is_truthy() {
-            return Ok(None);
-        }
-        Reflect::get(result, &"value".into()).map(Some)
     }
 }
 

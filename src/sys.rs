@@ -34,6 +34,18 @@ export function start(task, signal, onFulfilled, onRejected) {
   watch(value, onFulfilled, onRejected);
   return true;
 }
+export function item(result, slot) {
+  if (typeof result !== 'object' || result === null) {
+    slot[0] = result;
+    return 2;
+  }
+  if (result.done) return 0;
+  slot[0] = result.value;
+  return 1;
+}
+export function pull(iterator, next, slot) {
+  return item(next.call(iterator), slot);
+}
 export function startMapper(mapper, item, index, signal, results, onFulfilled, onRejected) {
   const value = mapper(item, index, signal);
   if (!isThenable(value)) {
@@ -80,6 +92,17 @@ extern "C" {
         on_fulfilled: &Function,
         on_rejected: &Function,
     ) -> Result<bool, JsValue>;
+
+    /// Reads one iterator result: returns 0 once done; 1 with its `value`
+    /// stored at `slot[0]`; 2 if it is not an object, stored at `slot[0]`.
+    /// Throws what its `done` or `value` getter throws.
+    #[wasm_bindgen(catch)]
+    pub(crate) fn item(result: &JsValue, slot: &Array) -> Result<u32, JsValue>;
+
+    /// `item(next.call(iterator), slot)`: pulls one item from a sync
+    /// iterator. Throws what `next` throws.
+    #[wasm_bindgen(catch)]
+    pub(crate) fn pull(iterator: &JsValue, next: &Function, slot: &Array) -> Result<u32, JsValue>;
 
     /// Calls `mapper(item, index, signal)` and stores its result, or what
     /// its thenable fulfils with, at `results[index]`. A thenable is
