@@ -80,3 +80,24 @@ test('a dropped group is collected, whether wait() ran on it or not', async () =
     assert.equal(refs.filter((ref) => ref.deref()).length, 0, `${kind}: groups still reachable`);
   }
 });
+
+test('wait() on a group collected with tasks it can never start rejects instead of hanging', async () => {
+  let called = 0;
+  // Only the promise is kept: the group is garbage once this returns.
+  const waitOnStuckGroup = (i) => {
+    const group = i % 2 ? new ErrGroup() : ErrGroup.withSignal();
+    group.setLimit(0);
+    group.go(() => { called++; });
+    return group.wait();
+  };
+  const waits = Array.from({ length: 20 }, (_, i) => waitOnStuckGroup(i));
+  const outcomes = [];
+  for (const wait of waits) wait.then(() => outcomes.push('resolved'), (error) => outcomes.push(error));
+  for (let i = 0; i < 50 && outcomes.length < waits.length; i++) await collect();
+  assert.equal(outcomes.length, waits.length, 'every wait() settled');
+  for (const outcome of outcomes) {
+    assert.ok(outcome instanceof Error, `rejected, not ${outcome}`);
+    assert.match(outcome.message, /dropped while tasks it can never start were queued/);
+  }
+  assert.equal(called, 0);
+});
