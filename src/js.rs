@@ -26,10 +26,11 @@ use crate::{pending, sys, Context};
 /// `WithContext`.
 ///
 /// A Rust panic traps the whole WebAssembly instance. So that JS code does
-/// not hang on it, the class sets the Rust panic hook the first time it
-/// returns a `wait()` or `map()` promise: the hook rejects every pending one.
-/// It replaces any hook set before; Rust code that wants its own hook and
-/// uses this class sets it afterwards.
+/// not hang on it, every pending `wait()` or `map()` promise is rejected
+/// first. In the npm package (built `no_std`) the panic handler does it.
+/// With the `std` feature, the class sets the Rust panic hook the first time
+/// it returns a promise; that replaces any hook set before, so Rust code
+/// that wants its own hook and uses this class sets it afterwards.
 #[wasm_bindgen(js_name = ErrGroup)]
 pub struct JsErrGroup {
     pub(crate) group: Group<JsValue>,
@@ -194,7 +195,9 @@ impl JsErrGroup {
     /// never settles keeps `wait()` pending forever; pass
     /// `AbortSignal.timeout(ms)` as the parent and let tasks honour their
     /// signal to bound it. If a Rust panic traps the WebAssembly instance,
-    /// every pending `wait()` rejects with an `Error` saying so.
+    /// every pending `wait()` rejects with an `Error` saying so. So does a
+    /// pending `wait()` whose group is garbage-collected while tasks are
+    /// queued that nothing can start any more (behind a limit of 0).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn wait(&self) -> Promise {
         pending::promise(|settle| {

@@ -23,6 +23,18 @@
 //!   (`panic = "abort"`); Go's `Wait` would re-panic instead. Pending JS
 //!   `wait()` and `map()` promises are rejected before the trap.
 //!
+//! # Features
+//!
+//! - `std` (default): the standard library. Without it the crate is
+//!   `no_std` with `alloc`, and an app that builds it into a `cdylib`
+//!   provides the global allocator and the panic handler.
+//! - `npm`: how the npm package is built (`--no-default-features
+//!   --features npm`): talc as the global allocator and, without `std`, a
+//!   panic handler that rejects the pending promises of the JS class and
+//!   traps, so no formatting code is linked. Not for Rust apps.
+//! - `console-panic-hook`: `set_panic_hook()` also logs panics to
+//!   `console.error`. Needs `std`.
+//!
 //! # Examples
 //!
 //! These mirror the three examples of Go's errgroup documentation. Each one
