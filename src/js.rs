@@ -10,7 +10,7 @@ use alloc::boxed::Box;
 use alloc::rc::{Rc, Weak};
 use core::cell::OnceCell;
 
-use js_sys::{Function, JsString, Promise};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortController, AbortSignal};
 
@@ -84,7 +84,7 @@ impl JsErrGroup {
             match parent.dyn_into::<AbortSignal>() {
                 Ok(signal) => Context::from_signal(signal),
                 Err(other) => {
-                    return Err(type_error(
+                    return Err(sys::type_error(
                         "ErrGroup.withSignal: parent must be an AbortSignal or undefined, got ",
                         &other,
                     ))
@@ -331,51 +331,25 @@ fn task_function(task: JsValue, message: &str) -> Result<Function, JsValue> {
     if task.is_function() {
         Ok(task.unchecked_into())
     } else {
-        Err(type_error(message, &task))
+        Err(sys::type_error(message, &task))
     }
 }
 
 fn parse_limit(n: &JsValue) -> Result<Option<usize>, JsValue> {
     let Some(limit) = n.as_f64() else {
-        return Err(type_error(
+        return Err(sys::type_error(
             "ErrGroup.setLimit: the limit must be an integer number (negative for no limit), got ",
             n,
         ));
     };
     if !js_sys::Number::is_integer(n) {
-        return Err(range_error(
+        return Err(sys::range_error(
             "ErrGroup.setLimit: the limit must be an integer (negative for no limit), got ",
             n,
         ));
     }
     // `as` saturates: a limit beyond usize::MAX is no practical limit.
     Ok((limit >= 0.0).then_some(limit as usize))
-}
-
-/// A `TypeError` saying `message` followed by a short description of `value`.
-pub(crate) fn type_error(message: &str, value: &JsValue) -> JsValue {
-    sys::TypeError::new(&concat(message, value)).into()
-}
-
-/// A `RangeError` saying `message` followed by a short description of `value`.
-pub(crate) fn range_error(message: &str, value: &JsValue) -> JsValue {
-    sys::RangeError::new(&concat(message, value)).into()
-}
-
-/// `message` followed by a short description of `value`, built from JS
-/// strings only: Rust's formatting machinery would double the module's size,
-/// and a round trip through a Rust `String` costs a UTF-16 transcoder.
-fn concat(message: &str, value: &JsValue) -> JsString {
-    let described = if value.is_null() {
-        JsString::from("null")
-    } else if value.is_string() {
-        JsString::from("string ").concat(&js_sys::JSON::stringify(value).unwrap_or_default())
-    } else if let Some(number) = value.dyn_ref::<js_sys::Number>() {
-        number.to_string_with_radix(10).unwrap_or_default()
-    } else {
-        value.js_typeof().unchecked_into()
-    };
-    JsString::from(message).concat(&described)
 }
 
 fn saturate(count: usize) -> u32 {

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
 use crate::group::{Inner, Task};
-use crate::js::{range_error, type_error, JsErrGroup, Shared};
+use crate::js::{JsErrGroup, Shared};
 use crate::pending::{self, Settle};
 use crate::sys;
 
@@ -87,7 +87,7 @@ struct Run {
 impl Run {
     fn new(items: &JsValue, mapper: JsValue, options: &JsValue) -> Result<Rc<Run>, JsValue> {
         if !mapper.is_function() {
-            return Err(type_error(
+            return Err(sys::type_error(
                 "ErrGroup.map: mapper must be a function, got ",
                 &mapper,
             ));
@@ -121,7 +121,7 @@ impl Run {
     fn pump(self: &Rc<Self>) {
         loop {
             if self.inner.is_aborted() {
-                return self.stop(false);
+                return self.stop();
             }
             if !self.inner.is_ready() {
                 let run = self.clone();
@@ -161,7 +161,7 @@ impl Run {
                 false
             }
             Ok(_) => {
-                self.fail(type_error(
+                self.fail(sys::type_error(
                     "ErrGroup.map: the iterator returned a non-object result: ",
                     &self.slot.get(0),
                 ));
@@ -201,25 +201,24 @@ impl Run {
 
     fn fail(self: &Rc<Self>, error: JsValue) {
         self.inner.fail(error);
-        self.stop(false);
+        self.stop();
     }
 
     /// Stops pulling before the end: closes the iterator with `return()`, as
     /// `for...of` does on `break`, ignoring what it throws or rejects with.
-    fn stop(self: &Rc<Self>, exhausted: bool) {
-        if !exhausted {
-            if let Ok(method) = Reflect::get(&self.source.iterator, &"return".into()) {
-                if let Some(method) = method.dyn_ref::<Function>() {
-                    if let Ok(result) = method.call0(&self.source.iterator) {
-                        if let Some(pull) = &self.pull {
-                            self.closing.set(true);
-                            return self.await_settled(pull, &result);
-                        }
+    fn stop(self: &Rc<Self>) {
+        let iterator = &self.source.iterator;
+        if let Ok(method) = Reflect::get(iterator, &"return".into()) {
+            if let Some(method) = method.dyn_ref::<Function>() {
+                if let Ok(result) = method.call0(iterator) {
+                    if let Some(pull) = &self.pull {
+                        self.closing.set(true);
+                        return self.await_settled(pull, &result);
                     }
                 }
             }
         }
-        self.finish(exhausted);
+        self.finish(false);
     }
 
     /// Settles the promise once every submitted mapper has ended.
@@ -248,7 +247,7 @@ fn parse_options(options: &JsValue) -> Result<(Option<usize>, JsValue), JsValue>
         return Ok((None, JsValue::UNDEFINED));
     }
     if !options.is_object() {
-        return Err(type_error(
+        return Err(sys::type_error(
             "ErrGroup.map: options must be an object, got ",
             options,
         ));
@@ -259,13 +258,13 @@ fn parse_options(options: &JsValue) -> Result<(Option<usize>, JsValue), JsValue>
         Some(n) if n == f64::INFINITY => None,
         Some(n) if n >= 1.0 && js_sys::Number::is_integer(&limit) => Some(n as usize),
         Some(_) => {
-            return Err(range_error(
+            return Err(sys::range_error(
                 "ErrGroup.map: options.limit must be a positive integer or Infinity, got ",
                 &limit,
             ));
         }
         None => {
-            return Err(type_error(
+            return Err(sys::type_error(
                 "ErrGroup.map: options.limit must be a number, got ",
                 &limit,
             ))
@@ -273,7 +272,7 @@ fn parse_options(options: &JsValue) -> Result<(Option<usize>, JsValue), JsValue>
     };
     let signal = Reflect::get(options, &"signal".into())?;
     if !signal.is_undefined() && !signal.is_instance_of::<AbortSignal>() {
-        return Err(type_error(
+        return Err(sys::type_error(
             "ErrGroup.map: options.signal must be an AbortSignal, got ",
             &signal,
         ));
@@ -345,7 +344,7 @@ impl Source {
                 }
             }
         }
-        Err(type_error(
+        Err(sys::type_error(
             "ErrGroup.map: items must be an iterable or an async iterable, got ",
             items,
         ))

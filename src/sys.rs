@@ -7,7 +7,7 @@
 //! boundary instead of four. `scripts/build-pkg.mjs` bundles it into the
 //! glue. Nothing here is public.
 
-use js_sys::{Array, Function, JsString};
+use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
@@ -23,6 +23,15 @@ export function rejectAll(message) {
   for (const reject of rejects) reject(error);
 }
 export function callResolve(resolve) { resolve(); }
+// Error messages are built here: in Rust, formatting would double the
+// module's size, and a Rust `String` costs a UTF-16 transcoder.
+const describe = (value) =>
+  value === null ? 'null'
+  : typeof value === 'string' ? 'string ' + JSON.stringify(value)
+  : typeof value === 'number' ? String(value)
+  : typeof value;
+export function typeError(message, value) { return new TypeError(message + describe(value)); }
+export function rangeError(message, value) { return new RangeError(message + describe(value)); }
 const isThenable = (value) =>
   value !== null && (typeof value === 'object' || typeof value === 'function');
 export function watch(value, onFulfilled, onRejected) {
@@ -66,6 +75,15 @@ extern "C" {
     /// `message`.
     #[wasm_bindgen(js_name = rejectAll)]
     pub(crate) fn reject_all(message: &str);
+
+    /// A `TypeError` saying `message` followed by a short description of
+    /// `value`: `null`, a quoted string, a number, or its `typeof`.
+    #[wasm_bindgen(js_name = typeError)]
+    pub(crate) fn type_error(message: &str, value: &JsValue) -> JsValue;
+
+    /// A `RangeError`, described as by [`type_error`].
+    #[wasm_bindgen(js_name = rangeError)]
+    pub(crate) fn range_error(message: &str, value: &JsValue) -> JsValue;
 
     /// Calls the `resolve` of a promise's own executor, which never throws.
     #[wasm_bindgen(js_name = callResolve)]
@@ -125,16 +143,4 @@ extern "C" {
     /// `queueMicrotask(callback)`.
     #[wasm_bindgen(js_name = queueMicrotask)]
     pub(crate) fn queue_microtask(callback: &Function);
-
-    /// A `TypeError`, made from a JS string.
-    #[wasm_bindgen(extends = js_sys::Error)]
-    pub(crate) type TypeError;
-    #[wasm_bindgen(constructor)]
-    pub(crate) fn new(message: &JsString) -> TypeError;
-
-    /// A `RangeError`, made from a JS string.
-    #[wasm_bindgen(extends = js_sys::Error)]
-    pub(crate) type RangeError;
-    #[wasm_bindgen(constructor)]
-    pub(crate) fn new(message: &JsString) -> RangeError;
 }
