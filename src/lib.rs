@@ -103,6 +103,14 @@ pub use reason::{error_reason, AbortReason, Aborted};
 // the panic handler rejects every pending `ErrGroup` promise, then traps.
 #[cfg(all(
     feature = "npm",
+    not(all(target_arch = "wasm32", not(target_feature = "atomics")))
+))]
+compile_error!(
+    "the `npm` feature builds the npm package's module, for single-threaded wasm32 only"
+);
+
+#[cfg(all(
+    feature = "npm",
     target_arch = "wasm32",
     not(target_feature = "atomics")
 ))]
