@@ -46,6 +46,11 @@ run(join(root, 'tools/node_modules/.bin/esbuild'), [
 ]);
 rmSync(join(pkg, 'snippets'), { recursive: true, force: true });
 
+// The generated class declares `[Symbol.dispose]`: name the lib that types
+// it, so that consumers type-check with any `lib` setting.
+const types = join(pkg, 'wasm_errgroup.d.ts');
+writeFileSync(types, '/// <reference lib="esnext.disposable" />\n' + readFileSync(types, 'utf8'));
+
 // package.json: wasm-pack's fields (name, version, license, ...) plus ours.
 const generated = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
 const ours = JSON.parse(readFileSync(join(templates, 'package.json'), 'utf8'));
