@@ -81,15 +81,13 @@ impl JsErrGroup {
         let parent = if parent.is_undefined() || parent.is_null() {
             Context::background()
         } else {
-            match parent.dyn_into::<AbortSignal>() {
-                Ok(signal) => Context::from_signal(signal),
-                Err(other) => {
-                    return Err(sys::type_error(
-                        "ErrGroup.withSignal: parent must be an AbortSignal or undefined, got ",
-                        &other,
-                    ))
-                }
+            if !sys::is_abort_signal(&parent) {
+                return Err(sys::type_error(
+                    "ErrGroup.withSignal: parent must be an AbortSignal or undefined, got ",
+                    &parent,
+                ));
             }
+            Context::from_signal(parent.unchecked_into())
         };
         let (group, context) = Group::with_context(&parent);
         Ok(JsErrGroup {

@@ -7,7 +7,6 @@ use core::cell::{Cell, RefCell};
 
 use js_sys::{Array, Function, Promise, Reflect, Symbol};
 use wasm_bindgen::prelude::*;
-use web_sys::AbortSignal;
 
 use crate::group::{Inner, Task};
 use crate::js::{JsErrGroup, Shared};
@@ -271,7 +270,7 @@ fn parse_options(options: &JsValue) -> Result<(Option<usize>, JsValue), JsValue>
         }
     };
     let signal = Reflect::get(options, &"signal".into())?;
-    if !signal.is_undefined() && !signal.is_instance_of::<AbortSignal>() {
+    if !signal.is_undefined() && !sys::is_abort_signal(&signal) {
         return Err(sys::type_error(
             "ErrGroup.map: options.signal must be an AbortSignal, got ",
             &signal,

@@ -23,6 +23,10 @@ export function rejectAll(message) {
   for (const reject of rejects) reject(error);
 }
 export function callResolve(resolve) { resolve(); }
+const toString = Object.prototype.toString;
+export function isAbortSignal(value) {
+  return value instanceof AbortSignal || toString.call(value) === '[object AbortSignal]';
+}
 // Error messages are built here: in Rust, formatting would double the
 // module's size, and a Rust `String` costs a UTF-16 transcoder.
 const describe = (value) =>
@@ -84,6 +88,11 @@ extern "C" {
     /// A `RangeError`, described as by [`type_error`].
     #[wasm_bindgen(js_name = rangeError)]
     pub(crate) fn range_error(message: &str, value: &JsValue) -> JsValue;
+
+    /// Whether `value` is an `AbortSignal` of this realm or of another (an
+    /// iframe's), where `instanceof` fails.
+    #[wasm_bindgen(js_name = isAbortSignal)]
+    pub(crate) fn is_abort_signal(value: &JsValue) -> bool;
 
     /// Calls the `resolve` of a promise's own executor, which never throws.
     #[wasm_bindgen(js_name = callResolve)]
