@@ -1,7 +1,8 @@
 // The packed npm package, installed into a fresh project outside the repo and
-// used in the four setups a user has: Node ESM, Node CommonJS, a
-// <script type="module"> page with no bundler, and an esbuild bundle; the
-// pages run in headless Chromium. A strict tsc run checks the types.
+// used in the setups a user has: Node ESM, Node CommonJS, a
+// <script type="module"> page with no bundler, an esbuild bundle and a
+// webpack 5 bundle; the pages run in headless Chromium. A strict tsc run
+// checks the types.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -115,6 +116,28 @@ test('an esbuild bundle, in headless Chromium', async () => {
   const bundle = readFileSync(join(project, 'dist/app.js'), 'utf8');
   assert.ok(!bundle.includes('node:fs'), 'the browser bundle does not pull in the Node entry');
   const out = await runPage('<!doctype html><script type="module" src="./dist/app.js"></script>');
+  assert.deepEqual(out, expected);
+});
+
+test('a webpack 5 bundle, in headless Chromium', async () => {
+  writeFileSync(join(project, 'entry-webpack.js'), `
+    import { ErrGroup } from 'wasm-errgroup';
+    import { scenario } from './scenario.mjs';
+    window.result = await scenario(ErrGroup);`);
+  const webpack = tools('webpack');
+  const stats = await new Promise((resolve, reject) => {
+    webpack({
+      mode: 'production',
+      context: project,
+      entry: './entry-webpack.js',
+      output: { path: join(project, 'dist-webpack'), filename: 'app.js' },
+    }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+  assert.ok(!stats.hasErrors(), stats.toString('errors-only'));
+  // webpack emits the wasm as an asset, found through new URL(..., import.meta.url).
+  const emitted = stats.toJson({ assets: true }).assets.map((asset) => asset.name);
+  assert.ok(emitted.some((name) => name.endsWith('.wasm')), `the wasm is emitted: ${emitted}`);
+  const out = await runPage('<!doctype html><script src="./dist-webpack/app.js"></script>');
   assert.deepEqual(out, expected);
 });
 
