@@ -3,9 +3,12 @@
 #
 #   lint      cargo fmt --check, clippy -D warnings (wasm32), doc examples
 #   wasm      every tests/*.rs suite in Node, headless Chromium, headless Firefox
+#             (tests/realm.rs needs iframes: in the Node pass the runner takes
+#             it to a headless browser)
 #   package   the npm package, built; `node --test` runs tests/js/ against it
 #             and tests/pkg/ against its packed tarball in Node ESM, Node CJS,
-#             a bundler-free page and an esbuild bundle (headless Chromium), and tsc
+#             a bundler-free page, an esbuild and a webpack bundle (headless
+#             Chromium), and tsc
 #
 # Ends with one line "N passed, N failed" over all of them; exits non-zero if
 # anything failed. ENGINES="node chrome" runs a subset of engines.
