@@ -43,8 +43,8 @@ pub struct JsErrGroup {
 pub(crate) struct Shared {
     pub(crate) signal: AbortSignal,
     /// An already resolved `Promise<void>`, what `go()` returns for a task
-    /// it does not queue.
-    resolved: Promise,
+    /// it does not queue; made at the first such task (`map` needs none).
+    resolved: OnceCell<Promise>,
     pub(crate) on_fulfilled: Function,
     pub(crate) on_rejected: Function,
 }
@@ -128,7 +128,10 @@ impl JsErrGroup {
                 .into())
             }
             Admission::Queue => Promise::new(&mut |resolve, _| started = Some(resolve)),
-            Admission::Start | Admission::Skip => shared.resolved.clone(),
+            Admission::Start | Admission::Skip => shared
+                .resolved
+                .get_or_init(|| Promise::resolve(&JsValue::UNDEFINED))
+                .clone(),
         };
         inner.submit(Box::new(JsTask {
             task,
@@ -268,7 +271,7 @@ impl JsErrGroup {
                 let group = Rc::downgrade(&self.group.inner);
                 Rc::new(Shared {
                     signal: self.signal_ref().clone(),
-                    resolved: Promise::resolve(&JsValue::UNDEFINED),
+                    resolved: OnceCell::new(),
                     on_fulfilled: settle_callback(group.clone(), |_| Ok(())),
                     on_rejected: settle_callback(group, Err),
                 })
