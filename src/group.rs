@@ -1,21 +1,28 @@
-//! [`Group`]: the errgroup core shared by the Rust API and the JS class.
+//! [`Group`]: Go's errgroup for Rust futures, over the core in
+//! [`state`](crate::state).
 //!
-//! All state lives in one `RefCell<State>`. Every method takes what it needs
-//! out of the cell, drops the borrow, and only then calls anything that can
-//! run user code (a task, an abort listener, a waker, a destructor), so any of
-//! those may call back into the group.
+//! A busy group runs its tasks in one driver future, spawned with
+//! `spawn_local` when the first task is admitted and ended when no task
+//! holds a slot: it polls them in a `FuturesUnordered`, and its `Rc` is
+//! what keeps a group alive while tasks run after every handle is gone.
+//!
+//! Every method takes what it needs out of the `RefCell`, drops the borrow,
+//! and only then runs anything that can run user code (polling a task,
+//! aborting a signal, waking a waker, dropping a future), so any of those
+//! may call back into the group.
 
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
-use alloc::rc::Rc;
+use alloc::rc::{Rc, Weak};
 use alloc::vec::Vec;
-use core::cell::{OnceCell, RefCell};
+use core::cell::RefCell;
 use core::fmt;
 use core::future::Future;
 use core::mem;
 use core::pin::Pin;
 use core::task::{Context as TaskContext, Poll, Waker};
 
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
@@ -23,25 +30,27 @@ use web_sys::AbortController;
 use crate::context::Context;
 use crate::listener::AbortListener;
 use crate::reason::AbortReason;
+use crate::state::{Admit, Cause, Ended, Next, Outcome, State};
 
 /// A group of tasks working on parts of one job: Go's `errgroup.Group` for
 /// single-threaded WebAssembly.
 ///
 /// `Group` is a cheap handle: clones share one group. It is `!Send`; tasks
-/// run on the current thread with [`wasm_bindgen_futures::spawn_local`].
+/// run on the current thread, polled by one future the group spawns with
+/// [`wasm_bindgen_futures::spawn_local`] while it has tasks to run.
 ///
 /// A group made with [`Group::new`] is Go's zero `Group`: it has no limit, a
 /// failure aborts nothing, and every queued task runs even after a failure.
 /// A group made with [`Group::with_context`] owns an `AbortSignal` that
-/// aborts on the first failure, when the parent aborts, or when
-/// [`wait`](Group::wait) completes, whichever happens first; once it has
-/// aborted, no task starts any more.
+/// aborts on the first failure, when the parent aborts, or once the group
+/// is idle after [`wait`](Group::wait) was polled, whichever happens first;
+/// once it has aborted, no task starts any more.
 ///
 /// # Timing
 ///
 /// [`go`](Group::go) never polls the future inside the call: an admitted
-/// task is first polled on a later microtask, and dropped unpolled instead if
-/// the signal aborts before then. A slot frees when the task's future
+/// task is first polled on a later microtask, and dropped unpolled instead
+/// if the signal aborts before then. A slot frees when the task's future
 /// completes, and the next queued task is admitted in that same moment.
 ///
 /// # Dropping
@@ -58,63 +67,52 @@ use crate::reason::AbortReason;
 /// A panic inside a task is not caught. This crate's release profile and the
 /// `wasm32-unknown-unknown` default use `panic = "abort"`, so a panic traps
 /// the whole WebAssembly instance: every group in it stops, and pending
-/// `wait()` futures never complete. (The JS class rejects its pending
-/// promises first; see [`JsErrGroup`](crate::JsErrGroup).)
+/// `wait()` futures never complete.
 pub struct Group<E = JsValue> {
-    pub(crate) inner: Rc<Inner<E>>,
+    inner: Rc<Inner<E>>,
 }
 
-/// Work the group can start or skip.
-pub(crate) trait Task<E> {
-    /// Starts the task. It calls [`Inner::finish`] exactly once, now or
-    /// later, unless the signal aborts before it really begins: then it
-    /// gives its slot back through `skip_if_aborted` instead.
-    fn start(self: Box<Self>, group: &Rc<Inner<E>>);
-    /// Tells the task it will never start.
-    fn skip(self: Box<Self>);
+/// A task, as the group keeps it: its future, and the group it belongs to.
+/// It yields `None` if it was skipped at its first poll.
+struct Job<E> {
+    group: Weak<Inner<E>>,
+    /// Polled before; once true, the slot is the task's for good.
+    begun: bool,
+    future: Pin<Box<dyn Future<Output = Result<(), E>>>>,
 }
 
-/// Someone waiting for the group: a Rust future's waker, or a callback (the
-/// JS class's `wait()` and `map()`, which use no Rust futures).
-pub(crate) enum Waiter<E> {
-    Waker(Waker),
-    Call(Call<E>),
+struct Inner<E> {
+    state: RefCell<GroupState<E>>,
+    /// A `with_context` group's signal.
+    signal: Option<Signal<E>>,
 }
 
-/// A callback run once with the group.
-pub(crate) type Call<E> = Box<dyn FnOnce(&Rc<Inner<E>>)>;
-
-/// What [`Inner::submit`] does with the next task.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Admission {
-    /// A slot is free and nothing waits ahead: it starts on a later microtask.
-    Start,
-    /// It waits in the FIFO queue for a slot.
-    Queue,
-    /// The group's signal has aborted: it is skipped.
-    Skip,
-    /// A `with_context` group whose `wait` has completed: it is skipped.
-    Closed,
+/// The core and the values it decides about.
+struct GroupState<E> {
+    core: State<VecDeque<Job<E>>>,
+    /// Tasks holding a slot that the driver has not polled yet.
+    admitted: Vec<Job<E>>,
+    /// The first failure.
+    error: Option<E>,
+    /// `Wait` futures, woken once the group is idle.
+    waiters: Vec<Waker>,
+    /// `Ready` futures, woken once `go` would admit a task at once.
+    ready: Vec<Waker>,
+    driver: Driver,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Cause {
-    Failure,
-    Parent,
-    Settled,
-}
-
-pub(crate) struct Inner<E> {
-    state: RefCell<State<E>>,
-    abort: Option<Abort<E>>,
-    /// Runs what [`update`](Inner::update) deferred, through
-    /// `queueMicrotask`; made at the first deferral, released with the
-    /// group (a queued tick holds the group, so none is left to run then).
-    tick: OnceCell<Closure<dyn Fn()>>,
+/// Whether the driver future runs, and how to reach it.
+enum Driver {
+    /// None runs: the next admitted task spawns one.
+    Absent,
+    /// It waits for a task; waking it polls the admitted ones.
+    Waiting(Waker),
+    /// It is being polled, or will be soon: it sees new admitted tasks.
+    Scheduled,
 }
 
 /// The part of a `with_context` group that talks to its `AbortSignal`s.
-struct Abort<E> {
+struct Signal<E> {
     controller: AbortController,
     /// The `abort` listener on the parent; dropping it removes it.
     parent: RefCell<Option<AbortListener>>,
@@ -122,421 +120,214 @@ struct Abort<E> {
     from_reason: fn(JsValue) -> E,
 }
 
-struct State<E> {
-    limit: Option<usize>,
-    /// Tasks holding a slot: running, or admitted and about to be called.
-    active: usize,
-    /// Tasks not called yet, FIFO. The first `admitted` of them hold a slot.
-    jobs: VecDeque<Box<dyn Task<E>>>,
-    admitted: usize,
-    /// The first failure.
-    error: Option<E>,
-    /// Why the group's signal aborted, once it has.
-    aborted: Option<Cause>,
-    /// The parent's abort reason, once it aborted the group.
-    parent_reason: Option<JsValue>,
-    /// Work was skipped because the parent aborted.
-    skipped: bool,
-    /// `wait` has been called on a `with_context` group.
-    wait_requested: bool,
-    /// A `with_context` group whose `wait` has completed.
-    closed: bool,
-    draining: bool,
-    /// Work for the next tick: calling admitted tasks, aborting a settled
-    /// group. `ticking` holds the group until the tick runs.
-    drain_scheduled: bool,
-    settle_scheduled: bool,
-    ticking: Option<Rc<Inner<E>>>,
-    waiters: Vec<Waiter<E>>,
-    ready: Vec<Waiter<E>>,
-    /// The group holds itself while a task holds a slot, so that it outlives
-    /// its handles (see "Dropping" on [`Group`]).
-    keepalive: Option<Rc<Inner<E>>>,
-}
-
-impl<E> State<E> {
-    fn has_slot(&self) -> bool {
-        self.limit.is_none_or(|limit| self.active < limit)
-    }
-
-    fn queued(&self) -> usize {
-        self.jobs.len() - self.admitted
-    }
-
-    fn idle(&self) -> bool {
-        self.active == 0 && self.jobs.is_empty()
-    }
-
-    /// Whether `go` would admit a task at once, or skip it at once.
-    fn ready(&self) -> bool {
-        self.aborted.is_some() || self.closed || (self.queued() == 0 && self.has_slot())
-    }
-
-    fn admission(&self) -> Admission {
-        if self.closed {
-            Admission::Closed
-        } else if self.aborted.is_some() {
-            Admission::Skip
-        } else if self.queued() == 0 && self.has_slot() {
-            Admission::Start
-        } else {
-            Admission::Queue
-        }
-    }
-}
-
 impl<E: 'static> Inner<E> {
-    fn new(abort: Option<Abort<E>>) -> Rc<Self> {
+    fn new(signal: Option<Signal<E>>) -> Rc<Self> {
         Rc::new(Inner {
-            state: RefCell::new(State {
-                limit: None,
-                active: 0,
-                jobs: VecDeque::new(),
-                admitted: 0,
+            state: RefCell::new(GroupState {
+                core: State::new(signal.is_some(), VecDeque::new()),
+                admitted: Vec::new(),
                 error: None,
-                aborted: None,
-                parent_reason: None,
-                skipped: false,
-                wait_requested: false,
-                closed: false,
-                draining: false,
-                drain_scheduled: false,
-                settle_scheduled: false,
-                ticking: None,
                 waiters: Vec::new(),
                 ready: Vec::new(),
-                keepalive: None,
+                driver: Driver::Absent,
             }),
-            abort,
-            tick: OnceCell::new(),
+            signal,
         })
     }
 
-    /// What [`submit`](Self::submit) would do with a task now.
-    pub(crate) fn admission(&self) -> Admission {
-        self.state.borrow().admission()
+    fn go(self: &Rc<Self>, job: Job<E>) {
+        let admit = self.state.borrow_mut().core.go(job);
+        match admit {
+            Admit::Start(job) => self.admit(job),
+            Admit::Queued => {}
+            Admit::Skip(job) | Admit::Closed(job) => drop(job),
+        }
     }
 
-    /// Queues `task`, admits it if a slot is free, or skips it.
-    pub(crate) fn submit(self: &Rc<Self>, task: Box<dyn Task<E>>) -> Admission {
-        let admission = {
+    fn try_go(self: &Rc<Self>, job: Job<E>) -> bool {
+        let start = self.state.borrow_mut().core.try_go();
+        if start {
+            self.admit(job);
+        }
+        start
+    }
+
+    /// Hands a task that holds a slot to the driver, spawning one if none
+    /// runs.
+    fn admit(self: &Rc<Self>, job: Job<E>) {
+        let driver = {
             let mut st = self.state.borrow_mut();
-            let admission = st.admission();
-            match admission {
-                Admission::Start | Admission::Queue => st.jobs.push_back(task),
-                Admission::Skip | Admission::Closed => {
-                    if st.aborted == Some(Cause::Parent) && st.error.is_none() && !st.closed {
-                        st.skipped = true;
-                    }
-                    drop(st);
-                    task.skip();
-                    return admission;
-                }
-            }
-            admission
+            st.admitted.push(job);
+            mem::replace(&mut st.driver, Driver::Scheduled)
         };
-        self.update(false);
-        admission
+        match driver {
+            Driver::Absent => spawn_local(Drive {
+                group: self.clone(),
+                running: FuturesUnordered::new(),
+                admitted: Vec::new(),
+            }),
+            Driver::Waiting(waker) => waker.wake(),
+            Driver::Scheduled => {}
+        }
     }
 
     /// Records the end of a task that held a slot.
-    pub(crate) fn finish(self: &Rc<Self>, result: Result<(), E>) {
-        {
-            let mut st = self.state.borrow_mut();
-            debug_assert!(st.active > 0, "finish without a slot");
-            st.active = st.active.saturating_sub(1);
-        }
-        if let Err(error) = result {
-            self.fail(error);
-        }
-        self.update(true);
-    }
-
-    /// Records a failure; the first one is the group's error and aborts
-    /// its signal.
-    pub(crate) fn fail(self: &Rc<Self>, error: E) {
-        let reason = match &self.abort {
-            Some(abort) if self.state.borrow().error.is_none() => Some((abort.to_reason)(&error)),
-            _ => None,
-        };
-        let first = {
-            let mut st = self.state.borrow_mut();
-            let first = st.error.is_none();
-            if first {
-                st.error = Some(error);
-            }
-            first
-        };
-        if let (true, Some(reason)) = (first, reason) {
-            self.abort(Some(reason), Cause::Failure);
-        }
-    }
-
-    /// Called at a spawned task's first poll. If the group's signal has
-    /// aborted since the task was admitted, gives its slot back and returns
-    /// true: the task is skipped and must not be polled.
-    fn skip_if_aborted(self: &Rc<Self>) -> bool {
-        {
-            let mut st = self.state.borrow_mut();
-            if st.aborted.is_none() {
-                return false;
-            }
-            st.active = st.active.saturating_sub(1);
-            if st.aborted == Some(Cause::Parent) && st.error.is_none() {
-                st.skipped = true;
+    fn finish(self: &Rc<Self>, result: Result<(), E>) {
+        let ended = self.state.borrow_mut().core.finish(result.is_err());
+        if let (Ended::FirstFailure | Ended::FirstFailureAborts, Err(error)) = (ended, result) {
+            let reason = match &self.signal {
+                Some(signal) if ended == Ended::FirstFailureAborts => {
+                    Some((signal.to_reason)(&error))
+                }
+                _ => None,
+            };
+            self.state.borrow_mut().error = Some(error);
+            if let Some(reason) = reason {
+                self.abort_signal(Some(&reason));
             }
         }
-        self.update(true);
-        true
+        self.update();
     }
 
-    /// Returns whether the group's signal has aborted.
-    pub(crate) fn is_aborted(&self) -> bool {
-        self.state.borrow().aborted.is_some()
+    /// The parent's signal aborted with `reason`.
+    fn parent_aborted(self: &Rc<Self>, reason: &JsValue) {
+        let first = self.state.borrow_mut().core.abort(Cause::Parent);
+        if first {
+            self.abort_signal(Some(reason));
+        }
+        self.update();
     }
 
-    /// Aborts the group's signal, removes the parent listener and skips every
-    /// task not called yet. Only the first call has an effect.
-    fn abort(self: &Rc<Self>, reason: Option<JsValue>, cause: Cause) {
-        let Some(abort) = &self.abort else { return };
-        let jobs = {
-            let mut st = self.state.borrow_mut();
-            if st.aborted.is_some() {
-                return;
-            }
-            st.aborted = Some(cause);
-            let jobs = mem::take(&mut st.jobs);
-            st.active -= st.admitted;
-            st.admitted = 0;
-            if cause == Cause::Parent {
-                st.parent_reason = reason.clone();
-                st.skipped = !jobs.is_empty() && st.error.is_none();
-            }
-            jobs
-        };
-        let listener = abort.parent.borrow_mut().take();
+    /// Aborts the group's signal, which the core has just recorded: with
+    /// `reason`, or the default `AbortError`.
+    fn abort_signal(&self, reason: Option<&JsValue>) {
+        let Some(signal) = &self.signal else { return };
+        let listener = signal.parent.borrow_mut().take();
         drop(listener);
         match reason {
-            Some(reason) => abort.controller.abort_with_reason(&reason),
-            None => abort.controller.abort(),
+            Some(reason) => signal.controller.abort_with_reason(reason),
+            None => signal.controller.abort(),
         }
-        for job in jobs {
-            job.skip();
-        }
-        self.update(false);
     }
 
-    /// Admits queued tasks into free slots and starts them, settles a
-    /// waited-on `with_context` group once it is idle, and wakes whoever
-    /// waits. `inline` is true in callbacks and polls, where tasks start and
-    /// the signal aborts at once; in methods called by users they happen on
-    /// a later microtask.
-    fn update(self: &Rc<Self>, inline: bool) {
-        let mut drain_now = false;
-        let mut settle = false;
-        let mut schedule = false;
-        let (waiters, ready, released) = {
+    /// Does what the core answers until it has nothing to do, then wakes
+    /// whoever waits for the state the group is in.
+    fn update(self: &Rc<Self>) {
+        loop {
+            let next = self.state.borrow_mut().core.next();
+            match next {
+                Next::Start(job) => self.admit(job),
+                Next::Skip(job) => drop(job),
+                Next::Settle => self.abort_signal(None),
+                Next::Busy | Next::Stuck | Next::Idle => break,
+            }
+        }
+        let (waiters, ready) = {
             let mut st = self.state.borrow_mut();
-            while st.aborted.is_none() && st.queued() > 0 && st.has_slot() {
-                st.admitted += 1;
-                st.active += 1;
-            }
-            if st.admitted > 0 && !st.draining {
-                if inline {
-                    drain_now = true;
-                } else {
-                    st.drain_scheduled = true;
-                }
-            }
-            let released = if st.active == 0 {
-                st.keepalive.take()
-            } else {
-                if st.keepalive.is_none() {
-                    st.keepalive = Some(self.clone());
-                }
-                None
-            };
-            let idle = st.idle();
-            if idle && st.wait_requested && !st.closed {
-                st.closed = true;
-                if inline {
-                    settle = true;
-                } else {
-                    // Inside a method the caller called (wait, set_limit, go),
-                    // the abort waits for the tick: its `AbortError` captures
-                    // the JS stack, and a stack holding the caller's
-                    // `ErrGroup` would make a cycle through the group that no
-                    // GC can collect.
-                    st.settle_scheduled = true;
-                }
-            }
-            if (st.drain_scheduled || st.settle_scheduled) && st.ticking.is_none() {
-                st.ticking = Some(self.clone());
-                schedule = true;
-            }
-            let waiters = if idle {
+            let waiters = if st.core.idle() {
                 mem::take(&mut st.waiters)
             } else {
                 Vec::new()
             };
-            let ready = if st.ready() {
+            let ready = if st.core.ready() {
                 mem::take(&mut st.ready)
             } else {
                 Vec::new()
             };
-            (waiters, ready, released)
+            (waiters, ready)
         };
-        if schedule {
-            self.schedule_tick();
+        for waker in waiters.into_iter().chain(ready) {
+            waker.wake();
         }
-        if drain_now {
-            self.drain();
-        }
-        if settle {
-            self.abort(None, Cause::Settled);
-        }
-        for waiter in waiters.into_iter().chain(ready) {
-            match waiter {
-                Waiter::Waker(waker) => waker.wake(),
-                Waiter::Call(call) => call(self),
-            }
-        }
-        drop(released);
-    }
-
-    /// Queues the tick on a later microtask. The tick holds the group only
-    /// weakly; `ticking` holds it strongly until the tick runs.
-    fn schedule_tick(self: &Rc<Self>) {
-        let tick = self.tick.get_or_init(|| {
-            let group = Rc::downgrade(self);
-            Closure::new(move || {
-                if let Some(group) = group.upgrade() {
-                    group.run_tick();
-                }
-            })
-        });
-        crate::sys::queue_microtask(tick.as_ref().unchecked_ref());
-    }
-
-    fn run_tick(self: &Rc<Self>) {
-        let (drain, settle, ticking) = {
-            let mut st = self.state.borrow_mut();
-            (
-                mem::take(&mut st.drain_scheduled),
-                mem::take(&mut st.settle_scheduled),
-                st.ticking.take(),
-            )
-        };
-        if drain {
-            self.drain();
-        }
-        if settle {
-            self.abort(None, Cause::Settled);
-        }
-        drop(ticking);
-    }
-
-    /// Calls every admitted task, including those admitted while it runs.
-    fn drain(self: &Rc<Self>) {
-        {
-            let mut st = self.state.borrow_mut();
-            if st.draining {
-                return;
-            }
-            st.draining = true;
-        }
-        loop {
-            let task = {
-                let mut st = self.state.borrow_mut();
-                if st.admitted == 0 {
-                    st.draining = false;
-                    break;
-                }
-                st.admitted -= 1;
-                st.jobs.pop_front()
-            };
-            if let Some(task) = task {
-                task.start(self);
-            }
-        }
-        self.update(true);
-    }
-
-    /// Marks `wait` as called. A `with_context` group that is idle settles
-    /// now (`inline`: in a poll) or is closed now and aborts on a later
-    /// microtask (in a method the caller called).
-    pub(crate) fn request_wait(self: &Rc<Self>, inline: bool) {
-        let idle = {
-            let mut st = self.state.borrow_mut();
-            st.wait_requested |= self.abort.is_some();
-            st.idle()
-        };
-        if idle {
-            self.update(inline);
-        }
-    }
-
-    /// Calls `call` once the group is idle, after marking `wait` as called
-    /// as [`request_wait`](Self::request_wait) does: at once if it is idle
-    /// now, else when the last task ends.
-    pub(crate) fn when_idle(self: &Rc<Self>, inline: bool, call: Call<E>) {
-        self.request_wait(inline);
-        let call = {
-            let mut st = self.state.borrow_mut();
-            if !st.idle() {
-                st.waiters.push(Waiter::Call(call));
-                return;
-            }
-            call
-        };
-        call(self);
-    }
-
-    /// Whether `go` would admit a task at once, or skip it at once.
-    pub(crate) fn is_ready(&self) -> bool {
-        self.state.borrow().ready()
-    }
-
-    /// Calls `call` the next time [`is_ready`](Self::is_ready) turns true.
-    /// Call it only while it is false.
-    pub(crate) fn when_ready(&self, call: Call<E>) {
-        self.state.borrow_mut().ready.push(Waiter::Call(call));
-    }
-
-    pub(crate) fn set_limit(self: &Rc<Self>, limit: Option<usize>) {
-        self.state.borrow_mut().limit = limit;
-        self.update(false);
-    }
-
-    pub(crate) fn active(&self) -> usize {
-        self.state.borrow().active
-    }
-
-    pub(crate) fn queued(&self) -> usize {
-        self.state.borrow().queued()
-    }
-
-    pub(crate) fn limit(&self) -> Option<usize> {
-        self.state.borrow().limit
     }
 }
 
 impl<E: Clone + 'static> Inner<E> {
     /// What `wait` reports once the group is idle.
-    pub(crate) fn outcome(&self) -> Result<(), E> {
-        let parent_reason = {
+    fn outcome(&self) -> Result<(), E> {
+        let outcome = {
             let st = self.state.borrow();
-            if let Some(error) = &st.error {
-                return Err(error.clone());
+            match st.core.outcome() {
+                Outcome::Done => return Ok(()),
+                Outcome::Failed => return st.error.clone().map_or(Ok(()), Err),
+                Outcome::Skipped => Outcome::Skipped,
             }
-            if !st.skipped {
-                return Ok(());
-            }
-            st.parent_reason.clone().unwrap_or(JsValue::UNDEFINED)
         };
-        match &self.abort {
-            Some(abort) => Err((abort.from_reason)(parent_reason)),
+        debug_assert_eq!(outcome, Outcome::Skipped);
+        match &self.signal {
+            Some(signal) => Err((signal.from_reason)(signal.controller.signal().reason())),
             None => Ok(()),
+        }
+    }
+}
+
+impl<E: 'static> Job<E> {
+    fn new(group: &Rc<Inner<E>>, future: impl Future<Output = Result<(), E>> + 'static) -> Self {
+        Job {
+            group: Rc::downgrade(group),
+            begun: false,
+            future: Box::pin(future),
+        }
+    }
+}
+
+impl<E: 'static> Future for Job<E> {
+    type Output = Option<Result<(), E>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        if !self.begun {
+            // The signal may have aborted since the task was admitted: then
+            // it gives its slot back, unpolled.
+            let group = self.group.upgrade();
+            let begins = group.is_some_and(|group| group.state.borrow_mut().core.begin());
+            if !begins {
+                return Poll::Ready(None);
+            }
+            self.begun = true;
+        }
+        self.future.as_mut().poll(cx).map(Some)
+    }
+}
+
+/// The driver: polls every task that holds a slot, until none does.
+struct Drive<E> {
+    group: Rc<Inner<E>>,
+    running: FuturesUnordered<Job<E>>,
+    /// Taken from the group's `admitted` in one swap; kept for its buffer.
+    admitted: Vec<Job<E>>,
+}
+
+impl<E: 'static> Future for Drive<E> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        let group = this.group.clone();
+        loop {
+            {
+                let mut st = group.state.borrow_mut();
+                st.driver = Driver::Scheduled;
+                mem::swap(&mut st.admitted, &mut this.admitted);
+            }
+            this.running.extend(this.admitted.drain(..));
+            match this.running.poll_next_unpin(cx) {
+                Poll::Ready(Some(Some(result))) => group.finish(result),
+                Poll::Ready(Some(None)) => group.update(),
+                Poll::Ready(None) => {
+                    let mut st = group.state.borrow_mut();
+                    if st.admitted.is_empty() {
+                        st.driver = Driver::Absent;
+                        return Poll::Ready(());
+                    }
+                }
+                Poll::Pending => {
+                    let mut st = group.state.borrow_mut();
+                    if st.admitted.is_empty() {
+                        st.driver = Driver::Waiting(cx.waker().clone());
+                        return Poll::Pending;
+                    }
+                }
+            }
         }
     }
 }
@@ -554,7 +345,7 @@ impl<E: 'static> Group<E> {
     ///
     /// The task is admitted when fewer than [`limit`](Self::set_limit) tasks
     /// hold a slot and no task queued earlier still waits (FIFO). It is then
-    /// spawned on a later microtask, never inside this call. Its output
+    /// first polled on a later microtask, never inside this call. Its output
     /// `Err(e)` is the group's error if it is the first failure.
     ///
     /// Once the signal of a `with_context` group has aborted, `task` is
@@ -565,22 +356,19 @@ impl<E: 'static> Group<E> {
     where
         F: Future<Output = Result<(), E>> + 'static,
     {
-        self.inner.submit(Box::new(FutureTask(task)));
+        self.inner.go(Job::new(&self.inner, task));
     }
 
-    /// Spawns `task` only if a slot is free now and nothing is queued ahead.
+    /// Admits `task` only if a slot is free now and nothing is queued ahead.
     ///
-    /// Returns `true` if the task was admitted; it is then spawned on a later
-    /// microtask. Returns `false` otherwise, including once the group's
-    /// signal has aborted, and drops `task` without polling it.
+    /// Returns `true` if the task was admitted; it is then first polled on a
+    /// later microtask. Returns `false` otherwise, including once the
+    /// group's signal has aborted, and drops `task` without polling it.
     pub fn try_go<F>(&self, task: F) -> bool
     where
         F: Future<Output = Result<(), E>> + 'static,
     {
-        if self.inner.admission() != Admission::Start {
-            return false;
-        }
-        self.inner.submit(Box::new(FutureTask(task))) == Admission::Start
+        self.inner.try_go(Job::new(&self.inner, task))
     }
 
     /// Sets how many tasks may hold a slot at once; `None` means no limit,
@@ -588,26 +376,27 @@ impl<E: 'static> Group<E> {
     ///
     /// Unlike Go, which panics when the limit changes while goroutines run,
     /// this may be called at any time. Raising the limit admits queued tasks
-    /// at once (they are spawned on a later microtask); lowering it
+    /// at once (they are first polled on a later microtask); lowering it
     /// interrupts nothing and only delays later admissions.
     pub fn set_limit(&self, limit: Option<usize>) {
-        self.inner.set_limit(limit);
+        self.inner.state.borrow_mut().core.set_limit(limit);
+        self.inner.update();
     }
 
     /// Returns the limit set by [`set_limit`](Self::set_limit).
     pub fn limit(&self) -> Option<usize> {
-        self.inner.limit()
+        self.inner.state.borrow().core.limit()
     }
 
     /// Returns how many tasks hold a slot: running, or admitted and about to
-    /// be spawned.
+    /// be polled.
     pub fn active(&self) -> usize {
-        self.inner.active()
+        self.inner.state.borrow().core.active()
     }
 
     /// Returns how many tasks wait in the queue for a slot.
     pub fn queued(&self) -> usize {
-        self.inner.queued()
+        self.inner.state.borrow().core.queued()
     }
 
     /// Returns a future that completes when [`go`](Self::go) would admit a
@@ -634,8 +423,9 @@ impl<E: AbortReason + 'static> Group<E> {
     ///   its error (for `E = JsValue`, the error itself);
     /// - `parent` aborts: the reason is the parent's reason. An already
     ///   aborted parent aborts the group at once;
-    /// - [`wait`](Self::wait) completes: the reason is the default
-    ///   `AbortError` `DOMException`.
+    /// - the group is idle after a [`wait`](Self::wait) future was polled:
+    ///   the reason is the default `AbortError` `DOMException`. That is
+    ///   before the future completes, and happens even if it is dropped.
     ///
     /// Its listener on `parent` is removed as soon as the group's signal
     /// aborts, or when the group is dropped.
@@ -645,28 +435,30 @@ impl<E: AbortReason + 'static> Group<E> {
     /// keeps starting functions with a cancelled context (golang/go#61611).
     /// If that skipped work because the parent aborted, and no task failed,
     /// `wait` returns [`AbortReason::from_abort_reason`] of the parent's
-    /// reason: skipped work is never reported as success.
+    /// reason: skipped work is never reported as success. Tasks that were
+    /// running when the parent aborted and completed anyway count as done,
+    /// as in Go.
     pub fn with_context(parent: &Context) -> (Self, Context) {
         let controller = AbortController::new().expect_throw("AbortController is not available");
         let signal = controller.signal();
-        let inner = Inner::new(Some(Abort {
+        let inner = Inner::new(Some(Signal {
             controller,
             parent: RefCell::new(None),
             to_reason: E::to_abort_reason,
             from_reason: E::from_abort_reason,
         }));
-        if parent.is_aborted() {
-            inner.abort(parent.reason(), Cause::Parent);
+        if let Some(reason) = parent.reason() {
+            inner.parent_aborted(&reason);
         } else if !parent.is_background() {
-            let weak = Rc::downgrade(&inner);
+            let weak: Weak<Inner<E>> = Rc::downgrade(&inner);
             let parent_signal = parent.signal().clone();
             let listener = AbortListener::new(parent.signal(), move || {
                 if let Some(inner) = weak.upgrade() {
-                    inner.abort(Some(parent_signal.reason()), Cause::Parent);
+                    inner.parent_aborted(&parent_signal.reason());
                 }
             });
-            if let Some(abort) = &inner.abort {
-                *abort.parent.borrow_mut() = Some(listener);
+            if let Some(signal) = &inner.signal {
+                *signal.parent.borrow_mut() = Some(listener);
             }
         }
         (Group { inner }, Context::from_signal(signal))
@@ -682,12 +474,13 @@ impl<E: Clone + 'static> Group<E> {
     /// group it also fails when work was skipped because the parent aborted
     /// (see [`with_context`](Self::with_context)).
     ///
-    /// The first time a `wait` future completes on a `with_context` group,
-    /// the group's signal aborts, and the group is closed: later tasks are
-    /// dropped unpolled and [`try_go`](Self::try_go) returns `false`. Every
-    /// `wait`, concurrent or later, yields the same result. On a group from
-    /// [`new`](Self::new), a later `wait` also covers tasks added since, and
-    /// yields the first failure ever seen, as Go does.
+    /// Once a `wait` future has been polled on a `with_context` group, the
+    /// group closes as soon as it is idle: its signal aborts then (before
+    /// the future completes, and even if it is dropped), later tasks are
+    /// dropped unpolled, and [`try_go`](Self::try_go) returns `false`.
+    /// Every `wait`, concurrent or later, yields the same result. On a group
+    /// from [`new`](Self::new), a later `wait` also covers tasks added
+    /// since, and yields the first failure ever seen, as Go does.
     ///
     /// The future does nothing until polled. A task that never completes
     /// keeps it pending forever; give the group a parent context with a
@@ -718,39 +511,15 @@ impl<E> fmt::Debug for Group<E> {
         match self.inner.state.try_borrow() {
             Ok(st) => f
                 .debug_struct("Group")
-                .field("limit", &st.limit)
-                .field("active", &st.active)
-                .field("queued", &st.queued())
-                .field("failed", &st.error.is_some())
-                .field("aborted", &st.aborted.is_some())
+                .field("limit", &st.core.limit())
+                .field("active", &st.core.active())
+                .field("queued", &st.core.queued())
+                .field("failed", &(st.core.outcome() == Outcome::Failed))
+                .field("aborted", &st.core.aborted().is_some())
                 .finish(),
             Err(_) => f.debug_struct("Group").finish_non_exhaustive(),
         }
     }
-}
-
-/// A Rust future run as a group task.
-struct FutureTask<F>(F);
-
-impl<E, F> Task<E> for FutureTask<F>
-where
-    E: 'static,
-    F: Future<Output = Result<(), E>> + 'static,
-{
-    fn start(self: Box<Self>, group: &Rc<Inner<E>>) {
-        let group = group.clone();
-        let task = self.0;
-        spawn_local(async move {
-            // The signal may have aborted between admission and this poll.
-            if group.skip_if_aborted() {
-                return;
-            }
-            let result = task.await;
-            group.finish(result);
-        });
-    }
-
-    fn skip(self: Box<Self>) {}
 }
 
 /// Future returned by [`Group::wait`].
@@ -764,10 +533,11 @@ impl<E: Clone + 'static> Future for Wait<E> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
         let inner = &self.group.inner;
-        inner.request_wait(true);
+        inner.state.borrow_mut().core.wait();
+        inner.update();
         {
             let mut st = inner.state.borrow_mut();
-            if !st.idle() {
+            if !st.core.idle() {
                 push_waker(&mut st.waiters, cx.waker());
                 return Poll::Pending;
             }
@@ -793,7 +563,7 @@ impl<E: 'static> Future for Ready<E> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
         let mut st = self.group.inner.state.borrow_mut();
-        if st.ready() {
+        if st.core.ready() {
             return Poll::Ready(());
         }
         push_waker(&mut st.ready, cx.waker());
@@ -807,12 +577,9 @@ impl<E> fmt::Debug for Ready<E> {
     }
 }
 
-/// Adds `waker` to `waiters` unless one there already wakes the same task.
-fn push_waker<E>(waiters: &mut Vec<Waiter<E>>, waker: &Waker) {
-    let known = waiters
-        .iter()
-        .any(|w| matches!(w, Waiter::Waker(w) if w.will_wake(waker)));
-    if !known {
-        waiters.push(Waiter::Waker(waker.clone()));
+/// Adds `waker` to `wakers` unless one there already wakes the same task.
+fn push_waker(wakers: &mut Vec<Waker>, waker: &Waker) {
+    if !wakers.iter().any(|w| w.will_wake(waker)) {
+        wakers.push(waker.clone());
     }
 }

@@ -7,8 +7,9 @@
 //! - [`Group`] runs Rust futures with `wasm_bindgen_futures::spawn_local`.
 //! - [`Context`] is an `AbortSignal`, the parent of a group and the signal
 //!   its tasks hand to `fetch`.
-//! - The same group is exported to JavaScript as the `ErrGroup` class
-//!   (Rust name [`JsErrGroup`]).
+//! - The same core runs the npm package's JS class `ErrGroup`, which is
+//!   written in JS (`src/js/errgroup.js`) over the calls of the `js`
+//!   feature.
 //!
 //! # Differences from Go
 //!
@@ -20,20 +21,23 @@
 //!   backpressure a blocking `Go` gives.
 //! - `wait` on a `with_context` group closes it: later tasks are skipped.
 //! - A panic inside a task traps the whole WebAssembly instance
-//!   (`panic = "abort"`); Go's `Wait` would re-panic instead. Pending JS
-//!   `wait()` and `map()` promises are rejected before the trap.
+//!   (`panic = "abort"`); Go's `Wait` would re-panic instead.
 //!
 //! # Features
 //!
 //! - `std` (default): the standard library. Without it the crate is
 //!   `no_std` with `alloc`, and an app that builds it into a `cdylib`
 //!   provides the global allocator and the panic handler.
+//! - `group` (default): the Rust API, [`Group`] and [`Context`]. Without
+//!   it only the core is built, for the `js` feature.
+//! - `js`: exports the calls the npm package's JS class makes into the
+//!   core (`src/js/mod.rs`). Rust apps leave it off.
 //! - `npm`: how the npm package is built (`--no-default-features
-//!   --features npm`): talc as the global allocator and, without `std`, a
-//!   panic handler that rejects the pending promises of the JS class and
-//!   traps, so no formatting code is linked. Not for Rust apps.
-//! - `console-panic-hook`: `set_panic_hook()` also logs panics to
-//!   `console.error`. Needs `std`.
+//!   --features npm`): `js`, lol_alloc's free-list allocator, and a panic
+//!   handler that traps at once, so no formatting code is linked. Not for
+//!   Rust apps.
+//! - `console-panic-hook`: `set_panic_hook()` logs panics to
+//!   `console.error` before the trap. Needs `std`.
 //!
 //! # Examples
 //!
@@ -84,23 +88,26 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "group")]
 mod context;
+#[cfg(feature = "group")]
 mod group;
+#[cfg(feature = "js")]
 mod js;
+#[cfg(feature = "group")]
 mod listener;
-mod map;
-mod pending;
+#[cfg(feature = "group")]
 mod reason;
-mod sys;
+mod state;
 
+#[cfg(feature = "group")]
 pub use context::{Context, Done};
+#[cfg(feature = "group")]
 pub use group::{Group, Ready, Wait};
-pub use js::JsErrGroup;
+#[cfg(feature = "group")]
 pub use reason::{error_reason, AbortReason, Aborted};
 
-// The npm package's build: `--no-default-features --features npm`. Without
-// `std` there is no panic hook, and no formatting machinery linked for one:
-// the panic handler rejects every pending `ErrGroup` promise, then traps.
+// The npm package's build: `--no-default-features --features npm`.
 #[cfg(all(
     feature = "npm",
     not(all(target_arch = "wasm32", not(target_feature = "atomics")))
@@ -114,30 +121,26 @@ compile_error!(
     target_arch = "wasm32",
     not(target_feature = "atomics")
 ))]
+// A bump allocator: the npm build allocates only when the table of open
+// cores grows (src/js/mod.rs), which doubles it, so no buffer freed there
+// could ever hold a later, larger one, and a free list would save nothing.
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::LeakingAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::LeakingAllocator::new());
 
+/// Without `std` there is no panic hook, and no formatting machinery linked
+/// for one: a panic traps at once. The JS class sees the trap, rejects every
+/// pending promise, and refuses later calls.
 #[cfg(all(feature = "npm", not(feature = "std"), target_arch = "wasm32"))]
 #[panic_handler]
 fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
-    pending::reject_all();
     core::arch::wasm32::unreachable()
 }
 
-/// Installs this crate's panic hook now, with `console.error` logging: on a
-/// panic it rejects every pending `ErrGroup` promise, then logs the panic.
-/// (The `ErrGroup` class installs the hook, without logging, the first time
-/// it hands out a promise.) Available with the `console-panic-hook` feature.
+/// Sets a panic hook that logs panics to `console.error`, before the panic
+/// traps the WebAssembly instance. Available with the `console-panic-hook`
+/// feature.
 #[cfg(feature = "console-panic-hook")]
 pub fn set_panic_hook() {
-    pending::hook::set();
-}
-
-/// Panics, to test what a panic does to pending promises. Only in builds
-/// with the `test-hooks` feature, never in the npm package.
-#[cfg(feature = "test-hooks")]
-#[doc(hidden)]
-#[wasm_bindgen::prelude::wasm_bindgen(js_name = __panicForTests)]
-pub fn panic_for_tests() {
-    panic!("a deliberate panic, for the tests");
+    console_error_panic_hook::set_once();
 }

@@ -6,10 +6,10 @@ mod common;
 use common::{call0, counted_signal, get, js, num, same, settle, settles_within, sleep, ticks};
 use std::rc::Rc;
 
+use common::ErrGroup;
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
-use wasm_errgroup::JsErrGroup as ErrGroup;
 
 /// A JS recorder object `{ log: [], running: 0, peak: 0 }` and task factories
 /// over it, the way a JS test would write them.
@@ -179,14 +179,16 @@ async fn bad_limits_throw_and_leave_the_limit_alone() {
     let group = ErrGroup::new();
     group.set_limit(2.into()).unwrap();
     let nan = JsValue::from_f64(f64::NAN);
-    let cases: [(JsValue, bool); 7] = [
+    let cases: [(JsValue, bool); 9] = [
         (nan, false),
         (1.5.into(), false),
-        (f64::INFINITY.into(), false),
+        ((-1).into(), false),
         (f64::NEG_INFINITY.into(), false),
         ("3".into(), true),
         (JsValue::UNDEFINED, true),
         (JsValue::NULL, true),
+        (js_sys::BigInt::from(3).into(), true),
+        (js_sys::Object::new().into(), true),
     ];
     for (bad, is_type_error) in cases {
         let error = group.set_limit(bad.clone()).unwrap_err();
@@ -195,12 +197,29 @@ async fn bad_limits_throw_and_leave_the_limit_alone() {
         } else {
             assert!(error.is_instance_of::<js_sys::RangeError>(), "{bad:?}");
         }
+        assert!(get(&error, "message")
+            .as_string()
+            .unwrap()
+            .starts_with("ErrGroup.setLimit: the limit must be"));
         assert_eq!(group.limit(), 2.0);
     }
-    group.set_limit((-1).into()).unwrap();
-    assert_eq!(group.limit(), -1.0);
-    group.set_limit(0.into()).unwrap();
-    assert_eq!(group.limit(), 0.0);
+}
+
+#[wasm_bindgen_test]
+async fn the_limit_is_a_whole_number_from_0_up_or_infinity_and_reads_back_as_set() {
+    let group = ErrGroup::new();
+    assert_eq!(group.limit(), f64::INFINITY, "no limit by default");
+    for n in [
+        0.0,
+        1.0,
+        7.0,
+        4_294_967_296.0,
+        9_007_199_254_740_991.0,
+        f64::INFINITY,
+    ] {
+        group.set_limit(n.into()).unwrap();
+        assert_eq!(group.limit(), n);
+    }
 }
 
 #[wasm_bindgen_test]

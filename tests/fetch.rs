@@ -6,12 +6,13 @@ mod common;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use common::ErrGroup;
 use common::{dead_origin, js, origin, same, settle, sleep};
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
-use wasm_errgroup::{Context, Group, JsErrGroup as ErrGroup};
+use wasm_errgroup::{Context, Group};
 
 #[wasm_bindgen]
 extern "C" {

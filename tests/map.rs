@@ -3,11 +3,11 @@
 
 mod common;
 
+use common::ErrGroup;
 use common::{get, js, num, same, settle};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
-use wasm_errgroup::JsErrGroup as ErrGroup;
 
 /// `{ items, pulled, closed, running, peak, aheadPeak, mapper }`: an async
 /// generator of `n` items that records how far pulling runs ahead of the

@@ -21,11 +21,12 @@ use std::rc::Rc;
 
 use gloo_events::EventListener;
 
+use common::ErrGroup;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
-use wasm_errgroup::{Context, Group, JsErrGroup as ErrGroup};
+use wasm_errgroup::{Context, Group};
 
 const DEFAULT_SCHEDULES: u64 = 2_000;
 const DEFAULT_SEED: u64 = 0x5EED_E440;

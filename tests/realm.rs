@@ -4,11 +4,11 @@
 
 mod common;
 
+use common::ErrGroup;
 use common::{js, same, settle};
 use js_sys::{Array, Function};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use wasm_errgroup::JsErrGroup as ErrGroup;
 
 wasm_bindgen_test_configure!(run_in_browser);
 

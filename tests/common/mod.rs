@@ -8,6 +8,110 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+/// The JS class `ErrGroup` from its source file, over the npm package's own
+/// core, which scripts/build-pkg.mjs builds (scripts/test.sh runs it before
+/// these suites): the class and the core these suites drive are the ones
+/// that ship.
+#[wasm_bindgen(module = "/src/js/errgroup.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = install)]
+    fn install_exports(exports: JsValue);
+
+    #[derive(Debug)]
+    pub type ErrGroup;
+
+    #[wasm_bindgen(constructor)]
+    fn construct() -> ErrGroup;
+
+    #[wasm_bindgen(static_method_of = ErrGroup, js_name = withSignal, catch)]
+    fn construct_with_signal(parent: JsValue) -> Result<ErrGroup, JsValue>;
+
+    #[wasm_bindgen(static_method_of = ErrGroup, js_name = map)]
+    fn map_items(items: JsValue, mapper: JsValue, options: JsValue) -> Promise;
+
+    #[wasm_bindgen(method, catch)]
+    pub fn go(this: &ErrGroup, task: JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = tryGo)]
+    pub fn try_go(this: &ErrGroup, task: JsValue) -> Result<bool, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = setLimit)]
+    pub fn set_limit(this: &ErrGroup, n: JsValue) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = wait)]
+    fn try_wait(this: &ErrGroup) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    pub fn free(this: &ErrGroup) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, getter)]
+    pub fn signal(this: &ErrGroup) -> web_sys::AbortSignal;
+
+    #[wasm_bindgen(method, getter)]
+    pub fn active(this: &ErrGroup) -> u32;
+
+    #[wasm_bindgen(method, getter)]
+    pub fn queued(this: &ErrGroup) -> u32;
+
+    #[wasm_bindgen(method, getter)]
+    pub fn limit(this: &ErrGroup) -> f64;
+}
+
+// Only so that wasm-bindgen copies map.js beside errgroup.js, which imports it.
+#[wasm_bindgen(module = "/src/js/map.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = map)]
+    fn map_module_is_present();
+}
+
+/// The npm package's core.
+const CORE: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/target/pkg-build/core.wasm"
+));
+
+/// Instantiates the core and hands the class its exports, once per test
+/// binary.
+fn install() {
+    std::thread_local! {
+        static INSTALLED: Cell<bool> = const { Cell::new(false) };
+    }
+    if !INSTALLED.replace(true) {
+        let bytes = js_sys::Uint8Array::from(CORE);
+        let module = js_sys::WebAssembly::Module::new(&bytes).unwrap_throw();
+        let instance =
+            js_sys::WebAssembly::Instance::new(&module, &js_sys::Object::new()).unwrap_throw();
+        install_exports(instance.exports().into());
+    }
+}
+
+impl ErrGroup {
+    /// `new ErrGroup()`.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> ErrGroup {
+        install();
+        ErrGroup::construct()
+    }
+
+    /// `ErrGroup.withSignal(parent)`.
+    pub fn with_signal(parent: JsValue) -> Result<ErrGroup, JsValue> {
+        install();
+        ErrGroup::construct_with_signal(parent)
+    }
+
+    /// `ErrGroup.map(items, mapper, options)`.
+    pub fn map(items: JsValue, mapper: JsValue, options: JsValue) -> Promise {
+        install();
+        ErrGroup::map_items(items, mapper, options)
+    }
+
+    /// `group.wait()`, which throws only on a disposed group.
+    pub fn wait(&self) -> Promise {
+        self.try_wait()
+            .expect("wait() on a live group does not throw")
+    }
+}
+
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]

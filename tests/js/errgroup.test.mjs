@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { createRequire } from 'node:module';
-import { ErrGroup } from '../../pkg/node.mjs';
+import { ErrGroup } from '../../pkg/index.js';
 import { startServer } from '../../scripts/test-server.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -13,7 +13,7 @@ before(async () => { server = await startServer(); });
 after(() => server.server.close());
 
 test('require() loads the same package without init()', () => {
-  const { ErrGroup: FromRequire } = createRequire(import.meta.url)('../../pkg/node.mjs');
+  const { ErrGroup: FromRequire } = createRequire(import.meta.url)('../../pkg/index.js');
   assert.equal(typeof new FromRequire().go, 'function');
 });
 
@@ -52,7 +52,7 @@ test('no more than limit tasks run, in FIFO order', async () => {
   assert.deepEqual(order, [...Array(30).keys()]);
 });
 
-test('await go() is backpressure: it resolves once the task has started', async () => {
+test('await go() is backpressure: it resolves once the task holds a slot and has been called', async () => {
   const group = new ErrGroup();
   group.setLimit(2);
   let started = 0;
@@ -105,8 +105,9 @@ test('bad input throws at once with a clear error', () => {
     assert.throws(() => group.go(bad), TypeError);
     assert.throws(() => group.tryGo(bad), TypeError);
   }
-  for (const bad of [NaN, 1.5, Infinity, -Infinity]) assert.throws(() => group.setLimit(bad), RangeError);
-  for (const bad of ['3', undefined, null, {}]) assert.throws(() => group.setLimit(bad), TypeError);
+  for (const bad of [NaN, 1.5, -1, -Infinity]) assert.throws(() => group.setLimit(bad), RangeError);
+  for (const bad of ['3', undefined, null, {}, 3n]) assert.throws(() => group.setLimit(bad), TypeError);
+  assert.equal(group.limit, Infinity);
   assert.throws(() => ErrGroup.withSignal({ aborted: false }), TypeError);
 });
 

@@ -3,13 +3,15 @@
 // forced GC: run by scripts/test.sh as `node --expose-gc --test`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrGroup, initSync } from '../../pkg/node.mjs';
+import { useCore } from './core.mjs';
+
+const { ErrGroup, exports } = useCore();
 
 const MiB = 1024 * 1024;
 
 test('map over 1M lazily pulled items keeps the JS heap and wasm memory bounded', async () => {
   assert.equal(typeof globalThis.gc, 'function', 'run with node --expose-gc');
-  const memory = initSync().memory; // already initialised: returns the instance's exports
+  const { memory } = exports;
   const N = 1_000_000;
   const LIMIT = 16;
   let pulled = 0;

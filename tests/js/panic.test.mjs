@@ -1,28 +1,32 @@
-// A Rust panic traps the WebAssembly instance (panic = "abort"). Pending
-// wait() and map() promises must then reject, not hang. Uses the two
-// test-hooks builds that scripts/test.sh makes in target/test-hooks (never
-// the package): `std`, where the panic hook rejects them, and `npm`, the
-// package's no_std features, where the panic handler does.
+// If the WebAssembly instance ever traps (a Rust panic is `unreachable`
+// under panic = "abort"; a bug could trap otherwise), every pending
+// promise of every group rejects with an Error saying so, and every later
+// call throws it, instead of anything hanging. The core built with
+// `--test-hooks` exports a deliberate panic.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import { useCore } from './core.mjs';
 
-const require = createRequire(import.meta.url);
+const { ErrGroup, call } = useCore('pkg-test-hooks');
 
-for (const build of ['std', 'npm']) {
-  test(`${build} build: a panic rejects every pending wait() and map() instead of leaving them hanging`, async () => {
-    const hooks = require(`../../target/test-hooks/${build}/wasm_errgroup.js`);
-    const { ErrGroup } = hooks;
-    const forever = () => new Promise(() => {});
-    const zero = new ErrGroup();
-    zero.go(forever);
-    const group = ErrGroup.withSignal();
-    group.go(forever);
-    const waits = [zero.wait(), group.wait(), group.wait()];
-    const mapped = ErrGroup.map([1, 2], forever);
-    assert.throws(() => hooks.__panicForTests(), WebAssembly.RuntimeError, 'the instance traps');
-    for (const promise of [...waits, mapped]) {
-      await assert.rejects(promise, /a Rust panic trapped the WebAssembly instance/);
-    }
-  });
-}
+test('a trap rejects every pending wait() and map(), settles queued go() promises, and later calls throw', async () => {
+  const forever = () => new Promise(() => {});
+  const zero = new ErrGroup();
+  zero.go(forever);
+  const group = ErrGroup.withSignal();
+  group.setLimit(1);
+  group.go(forever);
+  const queued = group.go(() => assert.fail('a task queued before the trap never starts'));
+  const waits = [zero.wait(), group.wait(), group.wait()];
+  const mapped = ErrGroup.map([1, 2], forever);
+  async function* stalled() { yield* []; await forever(); }
+  const pulling = ErrGroup.map(stalled(), (x) => x);
+  assert.throws(() => call('test_panic'), /the WebAssembly instance trapped \(RuntimeError: unreachable/);
+  for (const promise of [...waits, mapped, pulling]) {
+    await assert.rejects(promise, /the WebAssembly instance trapped/);
+  }
+  await queued;
+  assert.throws(() => new ErrGroup().go(() => {}), /the WebAssembly instance trapped/);
+  assert.throws(() => ErrGroup.withSignal().wait(), /the WebAssembly instance trapped/);
+  await assert.rejects(ErrGroup.map([1], (x) => x), /the WebAssembly instance trapped/);
+});

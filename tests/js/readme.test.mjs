@@ -20,7 +20,7 @@ test('every JavaScript example in the README runs', async () => {
   assert.ok(js.length >= 2, 'the README has JavaScript examples');
   const { server, origin } = await startServer();
   const dir = mkdtempSync(join(tmpdir(), 'readme-'));
-  const entry = pathToFileURL(join(root.pathname, 'pkg/node.mjs')).href;
+  const entry = pathToFileURL(join(root.pathname, 'pkg/index.js')).href;
   try {
     for (const [i, code] of js.entries()) {
       const body = code.replace(/from 'wasm-errgroup'/g, `from '${entry}'`);

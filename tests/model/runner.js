@@ -4,6 +4,8 @@
 // Every event is [seq, kind, ...]; failure values are described by the id of
 // the task that threw them, so identity is checked, not just equality.
 const { withSignal, limit, ops, maxTick } = schedule;
+// A schedule's limit -1 means none: Infinity, to the group.
+const limitOf = (n) => (n < 0 ? Infinity : n);
 const log = [];
 let seq = 0;
 const ev = (...event) => log.push([seq++, ...event]);
@@ -76,12 +78,12 @@ function wait() {
 }
 
 return (async () => {
-  if (limit !== null) { ev('setLimit', limit); group.setLimit(limit); }
+  if (limit !== null) { ev('setLimit', limit); group.setLimit(limitOf(limit)); }
   for (let tick = 0; tick <= maxTick; tick++) {
     for (const op of ops) {
       if (op.t !== tick) continue;
       if (op.op === 'submit') submit(op.task);
-      else if (op.op === 'setLimit') { ev('setLimit', op.n); group.setLimit(op.n); }
+      else if (op.op === 'setLimit') { ev('setLimit', op.n); group.setLimit(limitOf(op.n)); }
       else if (op.op === 'abort') { ev('parentAbort'); parent.abort(parentReason); }
       else if (op.op === 'wait') wait();
     }

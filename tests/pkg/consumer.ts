@@ -1,5 +1,18 @@
-import { ErrGroup } from 'wasm-errgroup';
+import { ErrGroup, type MapOptions } from 'wasm-errgroup';
 const g: ErrGroup = ErrGroup.withSignal(AbortSignal.timeout(10));
+const first: ErrGroup = ErrGroup.withSignal();
+const none: ErrGroup = ErrGroup.withSignal(null);
+const zero = new ErrGroup();
+zero.setLimit(Infinity);
+const limit: number = zero.limit;
+const options: MapOptions = { limit: 2, signal: AbortSignal.timeout(10) };
+const fromPromises: Promise<number[]> = ErrGroup.map([Promise.resolve(1), 2], (x) => x + 1, options);
+const chars: Promise<string[]> = ErrGroup.map('ab', (c) => c.toUpperCase());
+{
+  using scoped = new ErrGroup();
+  scoped.go(() => undefined);
+}
+void first; void none; void limit; void fromPromises; void chars;
 const p: Promise<void> = g.go(async (signal: AbortSignal) => { signal.throwIfAborted(); });
 const ok: boolean = g.tryGo(() => 1);
 g.setLimit(3);

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -111,10 +111,9 @@ test('an esbuild bundle, in headless Chromium', async () => {
     window.result = await scenario(ErrGroup);`);
   execFileSync(bin('esbuild'), ['entry.js', '--bundle', '--format=esm', '--platform=browser',
     '--target=es2022', '--minify', '--outfile=dist/app.js', '--log-level=warning'], { cwd: project });
-  // The glue finds the wasm next to the bundle (new URL(..., import.meta.url)).
-  cpSync(join(project, 'node_modules/wasm-errgroup/wasm_errgroup_bg.wasm'), join(project, 'dist/wasm_errgroup_bg.wasm'));
+  // The core is inlined: there is no .wasm file to copy next to the bundle.
   const bundle = readFileSync(join(project, 'dist/app.js'), 'utf8');
-  assert.ok(!bundle.includes('node:fs'), 'the browser bundle does not pull in the Node entry');
+  assert.ok(!bundle.includes('node:'), 'the browser bundle pulls in nothing of Node');
   const out = await runPage('<!doctype html><script type="module" src="./dist/app.js"></script>');
   assert.deepEqual(out, expected);
 });
@@ -134,22 +133,51 @@ test('a webpack 5 bundle, in headless Chromium', async () => {
     }, (error, result) => (error ? reject(error) : resolve(result)));
   });
   assert.ok(!stats.hasErrors(), stats.toString('errors-only'));
-  // webpack emits the wasm as an asset, found through new URL(..., import.meta.url).
+  // The core is inlined: webpack emits the bundle alone, with no loader set up.
   const emitted = stats.toJson({ assets: true }).assets.map((asset) => asset.name);
-  assert.ok(emitted.some((name) => name.endsWith('.wasm')), `the wasm is emitted: ${emitted}`);
+  assert.deepEqual(emitted, ['app.js']);
   const out = await runPage('<!doctype html><script src="./dist-webpack/app.js"></script>');
   assert.deepEqual(out, expected);
 });
 
-test('tsc --noEmit --strict type-checks a consumer, including lines that must not compile', () => {
-  cpSync(join(here, 'consumer.ts'), join(project, 'consumer.ts'));
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+/** Runs tsc over `files` with `compilerOptions`; returns its output, and whether it passed. */
+function tsc(name, compilerOptions, files) {
+  const dir = join(project, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [file, source] of Object.entries(files)) writeFileSync(join(dir, file), source);
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
       strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext',
-      // No esnext.disposable: the package's .d.ts references what it needs.
-      lib: ['es2022', 'dom'], skipLibCheck: false, types: [],
+      skipLibCheck: false, typeRoots: [join(root, 'tools/node_modules/@types')], ...compilerOptions,
     },
-    files: ['consumer.ts'],
+    files: Object.keys(files),
   }));
-  execFileSync(bin('tsc'), ['-p', '.'], { cwd: project, stdio: 'inherit' });
+  try {
+    return { ok: true, out: execFileSync(bin('tsc'), ['-p', dir], { cwd: project, encoding: 'utf8' }) };
+  } catch (error) {
+    return { ok: false, out: `${error.stdout}${error.stderr}` };
+  }
+}
+
+const consumer = readFileSync(join(here, 'consumer.ts'), 'utf8');
+
+test('tsc --strict type-checks a browser consumer, including lines that must not compile', () => {
+  // No esnext.disposable: the package's .d.ts references what it needs.
+  const { ok, out } = tsc('browser', { lib: ['es2022', 'dom'], types: [] }, { 'consumer.ts': consumer });
+  assert.ok(ok, out);
+});
+
+test('tsc --strict type-checks a Node-only consumer (lib es2022, types node)', () => {
+  const { ok, out } = tsc('node', { lib: ['es2022'], types: ['node'] }, { 'consumer.ts': consumer });
+  assert.ok(ok, out);
+});
+
+test('tsc rejects what the package does not export: init, initSync', () => {
+  const { ok, out } = tsc('init', { lib: ['es2022', 'dom'], types: [] }, {
+    'init.ts': "import init from 'wasm-errgroup';\nimport { initSync } from 'wasm-errgroup';\nvoid init; void initSync;\n",
+  });
+  assert.ok(!ok, 'tsc accepted a default import that does not exist');
+  const errors = out.split('\n').filter((line) => line.includes('error TS'));
+  assert.equal(errors.length, 2, out);
+  for (const line of errors) assert.match(line, /^init\/init\.ts/, 'the errors are the consumer\'s, not in the .d.ts');
 });
