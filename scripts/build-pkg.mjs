@@ -63,6 +63,12 @@ const size = statSync(core).size;
 console.log(`core: ${size} bytes`);
 const module = new WebAssembly.Module(readFileSync(core));
 if (WebAssembly.Module.imports(module).length > 0) throw new Error('the core must import nothing');
+// No function of the core calls another (src/js/mod.rs): a full JS stack
+// can then stop a call only at its entry, before it changed anything.
+const text = spawnSync(join(root, 'tools/node_modules/.bin/wasm-opt'), [core, '--print'], { encoding: 'utf8' }).stdout;
+if (!testHooks && /\(call(_indirect|_ref)? /.test(text)) {
+  throw new Error('a function of the core calls another: a full JS stack could stop a call halfway');
+}
 if (testHooks) process.exit(0);
 if (size > SYNC_COMPILE_LIMIT) {
   throw new Error(`the core is ${size} bytes, over the ${SYNC_COMPILE_LIMIT} that Chromium compiles synchronously`);

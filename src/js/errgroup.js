@@ -146,27 +146,33 @@ export class ErrGroup {
     // The promise go() returns, and the reaction that calls the task once
     // it is admitted, registered now so that the task runs in this call's
     // async context. Both before the core counts the task: they may throw.
-    const admission = new Promise(captureResolve);
+    const admission = deferred();
     const admit = capturedResolve;
-    capturedResolve = null;
+    capturedResolve = capturedReject = null;
+    if (admit === null) throw stackFull(admission);
     const started = then.call(admission, (admitted) => {
       if (admitted === SKIPPED) return;
       this.#begin(task);
     });
     const queue = this.#limit === Infinity ? this.#queue : (this.#queue ??= new Fifo());
+    const core = this.#open();
     let answer;
     try {
-      answer = wasm.group_go(this.#core, this.#state, this.#limit);
+      answer = wasm.group_go(core);
     } catch (error) {
-      throw trapped(error);
+      throw this.#unopen(error);
     }
-    if (this.#core === 0) {
-      this.#core = answer >>> 3;
-      live.add(this);
-    }
-    switch (answer & 7) {
+    switch (answer) {
       case ADMIT_START:
-        admit();
+        try {
+          admit();
+        } catch (error) {
+          // Resolving runs the engine's promise hooks, which a full stack
+          // can fail (Node's async hooks do). Give the slot back: the core
+          // is as before the call, which throws.
+          wasm.group_finish(core, 0);
+          throw this.#unopen(error);
+        }
         return started;
       case ADMIT_QUEUED:
         // Only a finite limit queues, and then `queue` is there. A store,
@@ -199,21 +205,18 @@ export class ErrGroup {
     then.call(resolved, () => {
       if (admitted) this.#begin(task);
     });
+    const core = this.#open();
     let answer;
     try {
-      answer = wasm.group_try_go(this.#core, this.#state, this.#limit);
+      answer = wasm.group_try_go(core);
     } catch (error) {
-      throw trapped(error);
+      throw this.#unopen(error);
     }
-    if (this.#core === 0) {
-      this.#core = answer >>> 3;
-      live.add(this);
-    }
-    if ((answer & 7) === 1) {
+    if (answer === 1) {
       admitted = true;
       return true;
     }
-    if ((answer & 7) !== 0) throw broken(answer);
+    if (answer !== 0) throw broken(answer);
     this.#pump();
     return false;
   }
@@ -247,19 +250,19 @@ export class ErrGroup {
    */
   wait() {
     this.#usable('ErrGroup.wait');
-    let resolve, reject;
-    const promise = new Promise((yes, no) => { resolve = yes; reject = no; });
+    const promise = deferred();
+    const resolve = capturedResolve;
+    const reject = capturedReject;
+    capturedResolve = capturedReject = null;
+    if (resolve === null) throw stackFull(promise);
     const waiters = (this.#waiters ??= []);
     waiters.push(resolve, reject);
-    let answer;
+    const core = this.#open();
     try {
-      answer = wasm.group_wait(this.#core, this.#state, this.#limit);
+      wasm.group_wait(core);
     } catch (error) {
-      throw trapped(error);
-    }
-    if (this.#core === 0) {
-      this.#core = answer >>> 3;
-      live.add(this);
+      waiters.length -= 2;
+      throw this.#unopen(error);
     }
     this.#pump();
     return promise;
@@ -304,6 +307,45 @@ export class ErrGroup {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#pump();
+  }
+
+  /**
+   * The group's core, opened from the state the group kept while idle. A
+   * group that cannot get one (1,048,576 are busy) gets a RangeError.
+   */
+  #open() {
+    if (this.#core !== 0) return this.#core;
+    let core;
+    try {
+      core = wasm.group_open(this.#state, this.#limit);
+    } catch (error) {
+      throw trapped(error);
+    }
+    if (core === 0) throw new RangeError('wasm-errgroup: 1,048,576 groups are busy at once, and no more can be');
+    this.#core = core;
+    live.add(this);
+    return core;
+  }
+
+  /**
+   * A call into the core threw `error`. A trap stops everything; a full JS
+   * stack stopped the call at its entry, before it did anything: close the
+   * core again if it is idle (it was opened for that call), so that the
+   * group holds nothing. Returns what to throw.
+   */
+  #unopen(error) {
+    const thrown = trapped(error);
+    if (thrown !== error || this.#core === 0) return thrown;
+    try {
+      if (wasm.group_active(this.#core) === 0 && wasm.group_queued(this.#core) === 0 && !this.#waiters?.length) {
+        this.#state = wasm.group_close(this.#core);
+        this.#core = 0;
+        live.delete(this);
+      }
+    } catch {
+      // The stack is still full: the core stays open for the next call.
+    }
+    return thrown;
   }
 
   /** Calls a counting export on the open core; an idle group counts 0. */
@@ -382,17 +424,13 @@ export class ErrGroup {
   /** The parent aborted with `reason`. */
   #parentAborted(reason) {
     if (crashed !== null) return;
-    let answer;
+    let aborts;
     try {
-      answer = wasm.group_abort(this.#core, this.#state, this.#limit);
+      aborts = wasm.group_abort(this.#open());
     } catch (error) {
-      return void trapped(error);
+      return void this.#unopen(error);
     }
-    if (this.#core === 0) {
-      this.#core = answer >>> 3;
-      live.add(this);
-    }
-    if ((answer & 7) === 1) this.#abort(reason);
+    if (aborts === 1) this.#abort(reason);
     this.#run?.pull();
     this.#pump();
   }
@@ -527,17 +565,11 @@ export class ErrGroup {
       // would only become an unhandled rejection.
       take(group) {
         if (crashed !== null) return false;
-        let answer;
         try {
-          answer = wasm.group_try_go(group.#core, group.#state, group.#limit);
+          return wasm.group_try_go(group.#open()) === 1;
         } catch (error) {
-          return void trapped(error);
+          return void group.#unopen(error);
         }
-        if (group.#core === 0) {
-          group.#core = answer >>> 3;
-          live.add(group);
-        }
-        return (answer & 7) === 1;
       },
       begin(group) {
         if (crashed !== null) return false;
@@ -555,15 +587,10 @@ export class ErrGroup {
       whenIdle(group, resolve, reject) {
         if (crashed !== null) return;
         group.#waiters = [resolve, reject];
-        let answer;
         try {
-          answer = wasm.group_wait(group.#core, group.#state, group.#limit);
+          wasm.group_wait(group.#open());
         } catch (error) {
-          return void trapped(error);
-        }
-        if (group.#core === 0) {
-          group.#core = answer >>> 3;
-          live.add(group);
+          return void group.#unopen(error);
         }
         group.#pump();
       },
@@ -578,12 +605,33 @@ if (typeof Symbol.dispose === 'symbol') {
 }
 
 /**
- * What admits a task go() took: its `resolve`, called with nothing once the
- * task holds a slot, or with SKIPPED. One executor for every promise, so
- * that go() makes no closure for it.
+ * The functions that settle the promise just made: one executor for every
+ * promise, so that making one costs no closure. A task's `resolve` admits
+ * it: called with nothing once the task holds a slot, or with SKIPPED.
  */
 let capturedResolve = null;
-const captureResolve = (resolve) => { capturedResolve = resolve; };
+let capturedReject = null;
+const captureResolve = (resolve, reject) => {
+  capturedResolve = resolve;
+  capturedReject = reject;
+};
+const withResolvers = Promise.withResolvers;
+
+/**
+ * A new promise; its resolve and reject in capturedResolve and
+ * capturedReject. With Promise.withResolvers no executor runs, so a full
+ * stack throws here rather than leave a rejected promise behind (engines
+ * without it: Node 20).
+ */
+function deferred() {
+  if (withResolvers !== undefined) {
+    const { promise, resolve, reject } = withResolvers.call(Promise);
+    capturedResolve = resolve;
+    capturedReject = reject;
+    return promise;
+  }
+  return new Promise(captureResolve);
+}
 const SKIPPED = Symbol('skipped');
 
 /** A FIFO queue: an array and the index of its head. */
@@ -625,6 +673,22 @@ const stuckGroups = new FinalizationRegistry(({ core, waiters }) => {
   settleAll(waiters, 1, new Error('wasm-errgroup: the group was dropped while tasks it can never start were queued'));
 });
 
+/**
+ * The executor of `promise` could not run: the JS stack is full. The
+ * promise rejected with the RangeError that says so; handle it, so that it
+ * is not reported as unhandled, and throw that error instead.
+ */
+function stackFull(promise) {
+  try {
+    then.call(promise, undefined, ignore);
+  } catch (error) {
+    return error;
+  }
+  return new RangeError('Maximum call stack size exceeded');
+}
+
+function ignore() {}
+
 /** Calls `resolve` (0) or `reject` (1) of every pair with `value`. */
 function settleAll(waiters, which, value) {
   for (let i = which; i < waiters.length; i += 2) waiters[i](value);
@@ -640,13 +704,15 @@ export function untrack(run) {
 }
 
 /**
- * What a call into the instance threw. A RangeError is a full JS stack at
- * the call: the core never ran, nothing changed, and the caller gets it.
- * Anything else is a trap: the instance can no longer be trusted, so every
- * pending promise of every group rejects, and every later call throws.
+ * What a call into the instance threw. A trap (WebAssembly.RuntimeError)
+ * means the instance can no longer be trusted: every pending promise of
+ * every group rejects, and every later call throws. Anything else is a full
+ * JS stack at the call's entry (a RangeError, or SpiderMonkey's
+ * InternalError): the core never ran, nothing changed, and the caller gets
+ * it.
  */
 export function trapped(error) {
-  if (error instanceof RangeError) return error;
+  if (!(error instanceof WebAssembly.RuntimeError) && !(error instanceof Broken)) return error;
   if (crashed === null) {
     crashed = new Error(`wasm-errgroup: the WebAssembly instance trapped (${error}); every group in it has stopped`, { cause: error });
     const holders = [...live];
@@ -659,9 +725,11 @@ export function trapped(error) {
   return crashed;
 }
 
-/** An answer the core never gives: a bug here or there. It traps too. */
+/** An answer the core never gives: a bug here or there, as bad as a trap. */
+class Broken extends Error {}
+
 function broken(answer) {
-  return trapped(new Error(`the core answered ${answer === INVALID ? 'that the handle names no core' : answer}`));
+  return trapped(new Broken(`the core answered ${answer === INVALID ? 'that the handle names no core' : answer}`));
 }
 
 export function isObject(value) {

@@ -9,17 +9,20 @@
 //! A busy group has a [`State`] here, in a slot named by a handle (its index
 //! plus one; 0 is none). Once idle, the group closes its core: the slot is
 //! freed and the group keeps the core's state as one number (see
-//! [`State::to_bits`]), so a settled group holds no wasm memory at all. The
-//! calls a group may make while idle (`go`, `try_go`, `wait`, `abort`) take
-//! that number and the limit as well, and open a core first if the handle
-//! is 0; they answer with the handle and their code packed together
-//! (`handle << 3 | code`), so opening and acting are one call that either
-//! happens whole or, if the JS stack is exhausted at the call, not at all.
+//! [`State::to_bits`]), which [`group_open`] takes back. A settled group
+//! holds no wasm memory at all.
+//!
+//! Every call but [`group_open`] is a leaf: it calls no function, so the
+//! only place a full JS stack can stop it is its entry, before it has done
+//! anything (engines check the stack as a function is entered). The one
+//! call `group_open` makes allocates a chunk of slots, with the table
+//! unlocked, through an allocator that is a leaf too. scripts/build-pkg.mjs
+//! checks this on every build.
 //!
 //! A handle that names no core (a bug in the JS class) is answered with
 //! [`INVALID`], never a trap.
 
-use alloc::vec::Vec;
+use alloc::boxed::Box;
 
 use spin::Mutex;
 use wasm_bindgen::prelude::*;
@@ -29,22 +32,27 @@ use crate::state::{Admit, Cause, Count, Ended, Next, Outcome, State};
 /// What every call answers for a handle that names no core.
 pub const INVALID: u32 = 7;
 
-/// The open cores. One instance, one thread, and no call holds the lock
-/// while anything else runs: it is never contended, so [`slots`] only
-/// tries it.
-static CORES: Mutex<Slots> = Mutex::new(Slots {
-    slots: Vec::new(),
+/// Slots in a chunk.
+const CHUNK: usize = 256;
+/// Chunks in the table: at most `CHUNKS * CHUNK` (1,048,576) groups are busy
+/// at once.
+const CHUNKS: usize = 4096;
+
+/// The open cores. One instance, one thread, and no call runs while another
+/// does: the lock is never contended, so [`table`] only tries it.
+static CORES: Mutex<Table> = Mutex::new(Table {
+    chunks: [const { None }; CHUNKS],
     free: 0,
 });
 
-/// The open cores, or `None` if the lock is held, which cannot happen: it
-/// would take a call made while another runs.
-fn slots() -> Option<spin::MutexGuard<'static, Slots>> {
+/// The open cores, or `None` if the lock is held, which only a trap inside
+/// a call could leave it: the class stops every group after a trap.
+fn table() -> Option<spin::MutexGuard<'static, Table>> {
     CORES.try_lock()
 }
 
-struct Slots {
-    slots: Vec<Slot>,
+struct Table {
+    chunks: [Option<Box<[Slot; CHUNK]>>; CHUNKS],
     /// Handle of the first free slot; 0 if none is free.
     free: u32,
 }
@@ -55,55 +63,59 @@ enum Slot {
     Taken(State<Count>),
 }
 
-/// The largest handle: the answer `handle << 3 | code` must fit 31 bits,
-/// so that JS reads it as a positive number.
-const MAX_HANDLE: u32 = (1 << 28) - 1;
+impl Table {
+    fn slot(&mut self, handle: u32) -> Option<&mut Slot> {
+        let index = (handle as usize).checked_sub(1)?;
+        let chunk = self.chunks.get_mut(index / CHUNK)?.as_mut()?;
+        chunk.get_mut(index % CHUNK)
+    }
 
-impl Slots {
     fn get(&mut self, handle: u32) -> Option<&mut State<Count>> {
-        match self.slots.get_mut(handle.checked_sub(1)? as usize)? {
+        match self.slot(handle)? {
             Slot::Taken(core) => Some(core),
             Slot::Free(_) => None,
         }
     }
 
-    /// Puts a core made from `state` and `limit` in a free slot, and
-    /// answers its handle; 0 if none is left. Out of line: four calls open.
-    #[inline(never)]
-    fn open(&mut self, state: u32, limit: f64) -> u32 {
-        if self.free == 0 && !self.grow() {
-            return 0;
+    /// Adds `chunk`'s slots to the free list; hands it back if the table is
+    /// full, to be dropped once the table is unlocked.
+    fn add(&mut self, chunk: Box<[Slot; CHUNK]>) -> Option<Box<[Slot; CHUNK]>> {
+        let Some(at) = self.chunks.iter().position(Option::is_none) else {
+            return Some(chunk);
+        };
+        let first = (at * CHUNK) as u32 + 1;
+        let free = self.free;
+        let chunk = self.chunks[at].insert(chunk);
+        for (i, slot) in chunk.iter_mut().enumerate() {
+            *slot = Slot::Free(if i + 1 < CHUNK {
+                first + i as u32 + 1
+            } else {
+                free
+            });
         }
+        self.free = first;
+        None
+    }
+
+    /// Puts `core` in a free slot; answers its handle, 0 if none is free.
+    fn take(&mut self, core: State<Count>) -> u32 {
         let handle = self.free;
-        let Some(slot) = self.slots.get_mut(handle as usize - 1) else {
+        let Some(slot) = self.slot(handle) else {
             return 0;
         };
-        if let Slot::Free(next) = *slot {
-            self.free = next;
-        }
-        *slot = Slot::Taken(State::from_bits(state, limit_of(limit)));
+        let Slot::Free(next) = *slot else { return 0 };
+        *slot = Slot::Taken(core);
+        self.free = next;
         handle
     }
 
-    /// Adds a free slot. The only call that allocates: kept out of line, so
-    /// that every other call runs in its own frame and needs no stack.
-    #[cold]
-    #[inline(never)]
-    fn grow(&mut self) -> bool {
-        if self.slots.len() >= MAX_HANDLE as usize || self.slots.try_reserve(1).is_err() {
-            return false;
-        }
-        self.slots.push(Slot::Free(0));
-        self.free = self.slots.len() as u32;
-        true
-    }
-
     fn release(&mut self, handle: u32) -> Option<State<Count>> {
-        let slot = self.slots.get_mut(handle.checked_sub(1)? as usize)?;
+        let free = self.free;
+        let slot = self.slot(handle)?;
         if let Slot::Free(_) = slot {
             return None;
         }
-        let Slot::Taken(core) = core::mem::replace(slot, Slot::Free(self.free)) else {
+        let Slot::Taken(core) = core::mem::replace(slot, Slot::Free(free)) else {
             return None;
         };
         self.free = handle;
@@ -113,33 +125,17 @@ impl Slots {
 
 /// Runs `f` on the core named by `handle`; [`INVALID`] if there is none.
 fn with(handle: u32, f: impl FnOnce(&mut State<Count>) -> u32) -> u32 {
-    slots()
+    table()
         .as_mut()
-        .and_then(|slots| slots.get(handle))
+        .and_then(|table| table.get(handle))
         .map_or(INVALID, f)
 }
 
 /// Reads a count of the core named by `handle`; 0 if there is none.
 fn read(handle: u32, f: fn(&State<Count>) -> usize) -> u32 {
-    let mut slots = slots();
-    let core = slots.as_mut().and_then(|slots| slots.get(handle));
+    let mut table = table();
+    let core = table.as_mut().and_then(|table| table.get(handle));
     core.map_or(0, |core| u32::try_from(f(core)).unwrap_or(u32::MAX))
-}
-
-/// Runs `f` on the core named by `handle`, opened from `state` and `limit`
-/// if `handle` is 0, and packs the handle with `f`'s code.
-fn with_open(handle: u32, state: u32, limit: f64, f: impl FnOnce(&mut State<Count>) -> u32) -> u32 {
-    let Some(mut slots) = slots() else {
-        return INVALID;
-    };
-    let handle = match handle {
-        0 => slots.open(state, limit),
-        handle => handle,
-    };
-    match slots.get(handle) {
-        Some(core) => handle << 3 | f(core),
-        None => INVALID,
-    }
 }
 
 /// The limit as the JS class validated it: a whole number from 0 up, or
@@ -149,11 +145,31 @@ fn limit_of(limit: f64) -> Option<usize> {
     (limit != usize::MAX).then_some(limit)
 }
 
-/// `go()`: takes a task. Answers the handle and an [`Admit`] code: 0 start
-/// (it holds a slot), 1 queued, 2 skipped (the signal aborted), 3 closed.
+/// Opens a core for an idle group, from the state [`group_close`] gave it
+/// (0 for a new group, 1 for a new group with a signal) and its limit.
+/// Answers the core's handle; 0 if 1,048,576 groups are busy already.
 #[wasm_bindgen]
-pub fn group_go(handle: u32, state: u32, limit: f64) -> u32 {
-    with_open(handle, state, limit, |core| match core.go(()) {
+pub fn group_open(state: u32, limit: f64) -> u32 {
+    let full = table().is_some_and(|table| table.free == 0);
+    // Allocated with the table unlocked, so that a full JS stack stopping
+    // this call at the allocator's entry leaves nothing locked.
+    let chunk = full.then(|| Box::new([const { Slot::Free(0) }; CHUNK]));
+    let (handle, spare) = match table() {
+        Some(mut table) => {
+            let spare = chunk.and_then(|chunk| table.add(chunk));
+            (table.take(State::from_bits(state, limit_of(limit))), spare)
+        }
+        None => (0, chunk),
+    };
+    drop(spare);
+    handle
+}
+
+/// `go()`: takes a task. Answers an [`Admit`] code: 0 start (it holds a
+/// slot), 1 queued, 2 skipped (the signal aborted), 3 closed.
+#[wasm_bindgen]
+pub fn group_go(handle: u32) -> u32 {
+    with(handle, |core| match core.go(()) {
         Admit::Start(()) => 0,
         Admit::Queued => 1,
         Admit::Skip(()) => 2,
@@ -161,29 +177,26 @@ pub fn group_go(handle: u32, state: u32, limit: f64) -> u32 {
     })
 }
 
-/// `tryGo()`: takes a slot if a task would start now. Answers the handle
-/// and 1 if it did, 0 if not.
+/// `tryGo()`: takes a slot if a task would start now: 1 if it did, 0 if not.
 #[wasm_bindgen]
-pub fn group_try_go(handle: u32, state: u32, limit: f64) -> u32 {
-    with_open(handle, state, limit, |core| u32::from(core.try_go()))
+pub fn group_try_go(handle: u32) -> u32 {
+    with(handle, |core| u32::from(core.try_go()))
 }
 
-/// `wait()`: marks `wait` as called. Answers the handle and 0.
+/// `wait()`: marks `wait` as called. Answers 0.
 #[wasm_bindgen]
-pub fn group_wait(handle: u32, state: u32, limit: f64) -> u32 {
-    with_open(handle, state, limit, |core| {
+pub fn group_wait(handle: u32) -> u32 {
+    with(handle, |core| {
         core.wait();
         0
     })
 }
 
-/// The parent's signal aborted. Answers the handle and 1 if the group's
-/// signal aborts now (with the parent's reason), 0 if it had aborted.
+/// The parent's signal aborted: 1 if the group's signal aborts now (with
+/// the parent's reason), 0 if it had aborted.
 #[wasm_bindgen]
-pub fn group_abort(handle: u32, state: u32, limit: f64) -> u32 {
-    with_open(handle, state, limit, |core| {
-        u32::from(core.abort(Cause::Parent))
-    })
+pub fn group_abort(handle: u32) -> u32 {
+    with(handle, |core| u32::from(core.abort(Cause::Parent)))
 }
 
 /// An admitted task is about to be called: 1 to call it, 0 if it is
@@ -251,8 +264,8 @@ pub fn group_queued(handle: u32) -> u32 {
 /// and hand back to the next call that opens a core.
 #[wasm_bindgen]
 pub fn group_close(handle: u32) -> u32 {
-    slots()
-        .and_then(|mut slots| slots.release(handle))
+    table()
+        .and_then(|mut table| table.release(handle))
         .map_or(INVALID, |core| core.to_bits())
 }
 
@@ -279,10 +292,8 @@ pub fn test_stack_pointer() -> u32 {
 #[cfg(feature = "test-hooks")]
 #[wasm_bindgen]
 pub fn test_open_cores() -> u32 {
-    let Some(slots) = slots() else { return 0 };
-    let open = slots
-        .slots
-        .iter()
-        .filter(|slot| matches!(slot, Slot::Taken(_)));
+    let Some(table) = table() else { return 0 };
+    let slots = table.chunks.iter().flatten().flat_map(|chunk| chunk.iter());
+    let open = slots.filter(|slot| matches!(slot, Slot::Taken(_)));
     u32::try_from(open.count()).unwrap_or(u32::MAX)
 }

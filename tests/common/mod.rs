@@ -1,7 +1,7 @@
 //! Helpers shared by the test suites: timers, JS functions, engine probes.
 #![allow(dead_code)]
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -70,19 +70,50 @@ const CORE: &[u8] = include_bytes!(concat!(
     "/target/pkg-build/core.wasm"
 ));
 
-/// Instantiates the core and hands the class its exports, once per test
-/// binary.
+/// The same core, built with `--test-hooks`: it also exports a deliberate
+/// panic, a stack probe and a count of open cores.
+const HOOKS_CORE: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/target/pkg-test-hooks/core.wasm"
+));
+
+std::thread_local! {
+    /// The exports of the core the class runs over, once installed.
+    static INSTALLED: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+}
+
+/// Instantiates `bytes` and hands the class its exports, unless a core is
+/// installed already; returns the installed core's exports.
+fn install_core(bytes: &[u8]) -> JsValue {
+    INSTALLED.with_borrow_mut(|installed| {
+        installed
+            .get_or_insert_with(|| {
+                let bytes = js_sys::Uint8Array::from(bytes);
+                let module = js_sys::WebAssembly::Module::new(&bytes).unwrap_throw();
+                let instance = js_sys::WebAssembly::Instance::new(&module, &js_sys::Object::new())
+                    .unwrap_throw();
+                let exports: JsValue = instance.exports().into();
+                install_exports(exports.clone());
+                exports
+            })
+            .clone()
+    })
+}
+
+/// Installs the package's core, once per test binary.
 fn install() {
-    std::thread_local! {
-        static INSTALLED: Cell<bool> = const { Cell::new(false) };
-    }
-    if !INSTALLED.replace(true) {
-        let bytes = js_sys::Uint8Array::from(CORE);
-        let module = js_sys::WebAssembly::Module::new(&bytes).unwrap_throw();
-        let instance =
-            js_sys::WebAssembly::Instance::new(&module, &js_sys::Object::new()).unwrap_throw();
-        install_exports(instance.exports().into());
-    }
+    install_core(CORE);
+}
+
+/// Installs the core with test hooks and returns its exports. Call it first
+/// in a test binary: the class runs over one core per binary.
+pub fn hooks_core() -> JsValue {
+    let exports = install_core(HOOKS_CORE);
+    assert!(
+        get(&exports, "test_stack_pointer").is_function(),
+        "the package's core was installed before the one with test hooks"
+    );
+    exports
 }
 
 impl ErrGroup {
