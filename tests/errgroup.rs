@@ -670,3 +670,28 @@ async fn a_task_that_never_settles_keeps_wait_pending_and_a_timeout_parent_bound
     call0(&keep_alive);
     assert_eq!(get(&error, "name").as_string().unwrap(), "TimeoutError");
 }
+
+#[wasm_bindgen_test]
+async fn a_parent_abort_that_skipped_nothing_lets_wait_resolve() {
+    // Tasks that ran to completion despite the abort count as done, as in Go.
+    let rec = recorder();
+    let parent = web_sys::AbortController::new().unwrap();
+    let group = ErrGroup::with_signal(parent.signal().into()).unwrap();
+    let _ = group.go(task(&rec, "a", 10, None)).unwrap();
+    ticks(2).await;
+    parent.abort();
+    assert!(group.signal().aborted());
+    assert!(settle(group.wait()).await.is_ok());
+    assert_eq!(log(&rec), ["start a", "end a"]);
+}
+
+#[wasm_bindgen_test]
+async fn go_returns_a_promise_of_its_own_each_call() {
+    let group = ErrGroup::new();
+    let a = group.go(js("", "").into()).unwrap();
+    let b = group.go(js("", "").into()).unwrap();
+    assert!(!same(&a, &b));
+    settle(a).await.unwrap();
+    settle(b).await.unwrap();
+    settle(group.wait()).await.unwrap();
+}

@@ -3,8 +3,7 @@
 
 mod common;
 
-use common::ErrGroup;
-use common::{get, js, num, same, settle};
+use common::{get, js, num, same, settle, ErrGroup};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -267,4 +266,106 @@ async fn a_lazy_source_of_200k_items_runs_each_mapper_once() {
     let once: Function = js("s", "return s.seen.every((n) => n === 1)");
     assert_eq!(once.call1(&JsValue::NULL, &s).unwrap(), JsValue::TRUE);
     assert!(num(get(&s, "aheadPeak")) <= 8.0);
+}
+
+#[wasm_bindgen_test]
+async fn an_aborted_map_rejects_with_the_reason_even_when_nothing_was_skipped() {
+    // No limit: every item runs at once, and the mappers ignore the signal.
+    let mapper = js(
+        "",
+        "return async (x) => { await new Promise((r) => setTimeout(r, 40)); return x; }",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    let parent = web_sys::AbortController::new().unwrap();
+    let items = js("", "return [1, 2, 3]").call0(&JsValue::NULL).unwrap();
+    let promise = ErrGroup::map(
+        items,
+        mapper,
+        options(JsValue::UNDEFINED, parent.signal().into()),
+    );
+    common::sleep(5).await;
+    let reason = JsValue::from_str("stop");
+    parent.abort_with_reason(&reason);
+    let outcome = settle(promise).await;
+    assert!(
+        same(&outcome.unwrap_err(), &reason),
+        "it rejects, not resolves"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_aborted_map_waits_for_its_running_mappers() {
+    let state = js(
+        "",
+        "const s = { ended: 0 };
+         s.mapper = async () => { await new Promise((r) => setTimeout(r, 30)); s.ended++; };
+         return s;",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    let parent = web_sys::AbortController::new().unwrap();
+    let items = js("", "return [1, 2, 3, 4]").call0(&JsValue::NULL).unwrap();
+    let promise = ErrGroup::map(
+        items,
+        get(&state, "mapper"),
+        options(2.into(), parent.signal().into()),
+    );
+    common::sleep(5).await;
+    parent.abort();
+    assert!(settle(promise).await.is_err());
+    assert_eq!(
+        num(get(&state, "ended")),
+        2.0,
+        "the two running mappers ended first; the rest never started"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn promise_items_are_awaited_and_a_rejected_one_is_the_failure() {
+    let pair = js(
+        "",
+        "const bad = new Error('bad item'); const p = Promise.reject(bad); p.catch(() => {});
+         return [bad, [Promise.resolve(1), 2, { then(ok) { ok(3); } }], [Promise.resolve(1), p, 3]];",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    let (bad, good, failing) = (
+        Reflect::get_u32(&pair, 0).unwrap(),
+        Reflect::get_u32(&pair, 1).unwrap(),
+        Reflect::get_u32(&pair, 2).unwrap(),
+    );
+    let double: JsValue = js("x", "return x * 2").into();
+    let out = settle(ErrGroup::map(good, double.clone(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    let out: Vec<f64> = Array::from(&out)
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(out, [2.0, 4.0, 6.0]);
+    let error = settle(ErrGroup::map(
+        failing,
+        double,
+        options(1.into(), JsValue::UNDEFINED),
+    ))
+    .await
+    .unwrap_err();
+    assert!(same(&error, &bad));
+}
+
+#[wasm_bindgen_test]
+async fn a_string_is_mapped_by_character() {
+    let out = settle(ErrGroup::map(
+        "ab".into(),
+        js("c, i", "return c + i").into(),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
+    let out: Vec<String> = Array::from(&out)
+        .iter()
+        .map(|v| v.as_string().unwrap())
+        .collect();
+    assert_eq!(out, ["a0", "b1"]);
 }

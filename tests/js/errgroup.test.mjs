@@ -156,3 +156,33 @@ test('real fetch: an unreachable port fails the group with a TypeError', async (
   group.go((signal) => fetch(server.deadOrigin, { signal }));
   await assert.rejects(group.wait(), TypeError);
 });
+
+test('each task runs in the async context of its own go() call, queued or not', async () => {
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  const request = new AsyncLocalStorage();
+  const group = new ErrGroup();
+  group.setLimit(2);
+  const seen = [];
+  for (let i = 0; i < 12; i++) {
+    request.run(i, () => group.go(async () => {
+      seen.push([i, request.getStore()]);
+      await sleep(i % 3);
+      seen.push([i, request.getStore()]);
+    }));
+  }
+  await group.wait();
+  assert.equal(request.run('tryGo', () => group.tryGo(() => seen.push(['tryGo', request.getStore()]))), true);
+  await group.wait();
+  assert.equal(seen.length, 25);
+  for (const [i, store] of seen) assert.equal(store, i);
+});
+
+test('map() mappers run in the async context of the map() call', async () => {
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  const request = new AsyncLocalStorage();
+  const stores = await request.run('caller', () => ErrGroup.map([1, 2, 3, 4], async () => {
+    await sleep(1);
+    return request.getStore();
+  }, { limit: 2 }));
+  assert.deepEqual(stores, ['caller', 'caller', 'caller', 'caller']);
+});
