@@ -1,124 +1,203 @@
-// Speed and size of the npm package against its peers, in one run, as
-// ratios: p-map, p-limit and Promise.all.
+// Speed, memory and size of wasm-errgroup against its peers, in one run:
+// scenarios A to D (benches/scenarios.js) in Node, headless Chromium and
+// headless Firefox, the Rust Group against spawn_local and futures, the
+// heap a queued task holds, and the package's size. Prints ratios, never
+// asserts a time.
 //
-//   node --expose-gc benches/run.mjs [--rounds 7] [--tasks 100000] [--limit 16]
+//   node benches/run.mjs [--tasks 100000] [--rounds 7] [--engines node,chromium,firefox] [--smoke]
 //
-// Builds nothing: run `node scripts/build-pkg.mjs` first (scripts/test.sh
-// does). Every scenario runs its contenders in turn, round after round, so
-// that a slow moment of the machine hits them all; the report gives each
-// contender's median time per task and its ratio to p-map's median.
-import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+// It installs the peers itself (benches/package.json) and builds the Rust
+// contenders (benches/rust/); build the package first (node
+// scripts/build-pkg.mjs; scripts/test.sh does). --smoke runs a few hundred
+// tasks once per engine, for the test command: it checks that the bench
+// runs and prints numbers.
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ErrGroup } from '../pkg/node.mjs';
-import pMap from '../tools/node_modules/p-map/index.js';
-import pLimit from '../tools/node_modules/p-limit/index.js';
-import { transformSync } from '../tools/node_modules/esbuild/lib/main.js';
+import { gzipSync } from 'node:zlib';
 
+const root = fileURLToPath(new URL('..', import.meta.url));
+const here = join(root, 'benches');
+const out = join(root, 'target/bench');
 const { values } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '7' },
-    tasks: { type: 'string', default: '100000' },
-    limit: { type: 'string', default: '16' },
+    tasks: { type: 'string' },
+    rounds: { type: 'string' },
+    engines: { type: 'string', default: 'node,chromium,firefox' },
+    smoke: { type: 'boolean', default: false },
   },
 });
-const ROUNDS = Number(values.rounds);
-const N = Number(values.tasks);
-const L = Number(values.limit);
-const items = Array.from({ length: N }, (_, i) => i);
-const noop = async (x) => x;
+const tasks = Number(values.tasks ?? (values.smoke ? 300 : 100_000));
+const rounds = Number(values.rounds ?? (values.smoke ? 1 : 7));
+const engines = values.engines.split(',');
+const options = { tasks, rounds };
 
-async function* generate(n) {
-  for (let i = 0; i < n; i++) yield i;
+function run(cmd, args, extra = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...extra });
+  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${result.status ?? result.signal})`);
+  return result.stdout;
 }
 
-/** Small groups, as a dashboard makes them: `N / 10` groups of 10 tasks. */
-const SMALL = 10;
+const stamp = (path) => (existsSync(path) ? statSync(path).mtimeMs : 0);
+if (stamp(join(here, 'node_modules/.package-lock.json')) < stamp(join(here, 'package-lock.json'))) {
+  run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: here });
+}
+if (!existsSync(join(root, 'pkg/index.js'))) throw new Error('build the package first: node scripts/build-pkg.mjs');
 
-const scenarios = {
-  [`${N} async tasks, limit ${L}`]: {
-    'ErrGroup go()+wait()': async () => {
-      const group = new ErrGroup();
-      group.setLimit(L);
-      for (const i of items) group.go(() => noop(i));
-      await group.wait();
-    },
-    'ErrGroup.map': () => ErrGroup.map(items, noop, { limit: L }),
-    'p-map': () => pMap(items, noop, { concurrency: L }),
-    'p-limit': () => {
-      const limit = pLimit(L);
-      return Promise.all(items.map((i) => limit(() => noop(i))));
-    },
-    'Promise.all (no limit)': () => Promise.all(items.map(noop)),
-  },
-  [`async generator of ${N} items, limit ${L}`]: {
-    'ErrGroup.map': () => ErrGroup.map(generate(N), noop, { limit: L }),
-    'p-map': () => pMap(generate(N), noop, { concurrency: L }),
-  },
-  [`${N / SMALL} groups of ${SMALL} tasks, limit 4`]: {
-    'ErrGroup.withSignal()': async () => {
-      for (let g = 0; g < N / SMALL; g++) {
-        const group = ErrGroup.withSignal();
-        group.setLimit(4);
-        for (let i = 0; i < SMALL; i++) group.go(() => noop(i));
-        await group.wait();
-      }
-    },
-    'ErrGroup.map': async () => {
-      const ten = items.slice(0, SMALL);
-      for (let g = 0; g < N / SMALL; g++) await ErrGroup.map(ten, noop, { limit: 4 });
-    },
-    'p-map': async () => {
-      const ten = items.slice(0, SMALL);
-      for (let g = 0; g < N / SMALL; g++) await pMap(ten, noop, { concurrency: 4 });
-    },
-    'p-limit': async () => {
-      for (let g = 0; g < N / SMALL; g++) {
-        const limit = pLimit(4);
-        await Promise.all(items.slice(0, SMALL).map((i) => limit(() => noop(i))));
-      }
-    },
-  },
-};
+// The Rust contenders, for Node.
+run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--manifest-path', 'benches/rust/Cargo.toml',
+  '--target-dir', 'target/bench-rust', '--quiet']);
+run('wasm-bindgen', ['--target', 'nodejs', '--out-dir', join(out, 'rust'),
+  'target/bench-rust/wasm32-unknown-unknown/release/wasm_errgroup_bench.wasm']);
+const rustModule = join(out, 'rust/wasm_errgroup_bench.js');
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const results = {};
+if (engines.includes('node')) {
+  const line = run(process.execPath, ['--expose-gc', join(here, 'node.mjs'), JSON.stringify({ ...options, rustModule })]);
+  results.node = JSON.parse(line.trim().split('\n').pop());
+}
+
+const browsers = engines.filter((engine) => engine !== 'node');
+if (browsers.length > 0) {
+  const tools = createRequire(join(root, 'tools/package.json'));
+  await tools('esbuild').build({
+    entryPoints: [join(here, 'browser.js')], outfile: join(out, 'browser.js'), bundle: true, format: 'esm',
+    platform: 'browser', target: 'es2022', logLevel: 'warning', nodePaths: [join(here, 'node_modules')],
+  });
+  const page = '<!doctype html><meta charset="utf-8"><title>wasm-errgroup bench</title><script type="module" src="/browser.js"></script>';
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+    try {
+      const body = readFileSync(join(out, path));
+      res.writeHead(200, { 'content-type': extname(path) === '.js' ? 'text/javascript' : 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  try {
+    if (browsers.includes('chromium')) results.chromium = await inChromium(tools, url);
+    if (browsers.includes('firefox')) results.firefox = await inFirefox(url);
+  } finally {
+    server.close();
+  }
+}
+
+async function inChromium(tools, url) {
+  const { chromium } = tools('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--js-flags=--expose-gc'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => typeof window.runBench === 'function');
+    const version = browser.version();
+    const out = await page.evaluate((opts) => window.runBench(opts), options);
+    return { results: out, version: `Chromium ${version}` };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Firefox through geckodriver's W3C WebDriver HTTP API (Playwright cannot drive Debian's Firefox). */
+async function inFirefox(url) {
+  const port = 4400 + Math.floor(Math.random() * 1000);
+  const driver = spawn('geckodriver', ['--port', String(port)], { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  const call = async (method, path, body) => {
+    const response = await fetch(base + path, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    const json = await response.json();
+    if (json.value?.error) throw new Error(`${path}: ${json.value.error}: ${json.value.message}`);
+    return json.value;
+  };
+  try {
+    for (let i = 0; i < 100; i++) {
+      try { await call('GET', '/status'); break; } catch { await new Promise((resolve) => setTimeout(resolve, 100)); }
+    }
+    const session = await call('POST', '/session', {
+      capabilities: { alwaysMatch: { 'moz:firefoxOptions': { args: ['-headless'] } } },
+    });
+    const id = session.sessionId;
+    try {
+      await call('POST', `/session/${id}/timeouts`, { script: 3_600_000 });
+      await call('POST', `/session/${id}/url`, { url });
+      for (let i = 0; i < 100; i++) {
+        if (await call('POST', `/session/${id}/execute/sync`, { script: 'return typeof window.runBench', args: [] }) === 'function') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const out = await call('POST', `/session/${id}/execute/async`, {
+        script: 'const done = arguments[arguments.length - 1]; window.runBench(arguments[0]).then((r) => done(JSON.stringify(r)), (e) => done("ERROR " + e));',
+        args: [options],
+      });
+      if (out.startsWith('ERROR')) throw new Error(out);
+      return { results: JSON.parse(out), version: `Firefox ${session.capabilities.browserVersion}` };
+    } finally {
+      await call('DELETE', `/session/${id}`).catch(() => {});
+    }
+  } finally {
+    driver.kill();
+  }
+}
+
+// The report.
+const LIBRARIES = ['p-map', 'async mapLimit', '@henrygd/queue', 'p-limit'];
+const OURS = ['ErrGroup', 'ErrGroup.map', 'withSignal'];
 const pad = (s, n) => String(s).padEnd(n);
-
-console.log(`node ${process.version}, ${ROUNDS} rounds, median of each\n`);
-for (const [name, contenders] of Object.entries(scenarios)) {
-  const times = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
-  for (const run of Object.values(contenders)) await run(); // warm-up
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [who, run] of Object.entries(contenders)) {
-      globalThis.gc?.();
-      const start = performance.now();
-      await run();
-      times[who].push(performance.now() - start);
+const num = (x, digits = 2) => x.toFixed(digits).padStart(6);
+let printed = 0;
+console.log(`wasm-errgroup bench: ${tasks} tasks, ${rounds} rounds, median µs per task; ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}); * = wasm-errgroup`);
+for (const [engine, { results: byScenario, version }] of Object.entries(results)) {
+  console.log(`\n## ${version}`);
+  for (const { title, perTask } of Object.values(byScenario)) {
+    // Scenario C compares withSignal with the peers doing the same by hand.
+    const libraries = Object.entries(perTask).filter(([name]) => LIBRARIES.includes(name));
+    const [fastestName, fastest] = libraries.reduce((a, b) => (b[1] < a[1] ? b : a));
+    const floor = perTask.floor;
+    const ratio = (a, b) => (b > 0 ? `${num(a / b)}x` : '     -');
+    console.log(`\n${title} (fastest library: ${fastestName})`);
+    console.log(`  ${pad('', 16)}  µs/task   × fastest   × floor`);
+    for (const [name, us] of Object.entries(perTask)) {
+      const mark = OURS.includes(name) ? '*' : ' ';
+      console.log(`${mark} ${pad(name, 16)}  ${num(us)}   ${ratio(us, fastest)}   ${ratio(us, floor)}`);
+      printed++;
     }
   }
-  const base = median(times['p-map']);
-  console.log(name);
-  for (const [who, ts] of Object.entries(times)) {
-    const m = median(ts);
-    console.log(`  ${pad(who, 24)} ${((m * 1000) / N).toFixed(2).padStart(6)} µs/task   ${(m / base).toFixed(2).padStart(5)}x p-map`);
+}
+if (results.node) {
+  const { memory, rust } = results.node;
+  console.log(`\n## Node ${results.node.version}: heap bytes a task holds while it waits for a slot (its promise held)`);
+  for (const [name, bytes] of Object.entries(memory)) console.log(`  ${pad(name, 16)} ${String(bytes).padStart(5)} B   ${num(bytes / memory['p-limit'])}x p-limit`);
+  console.log(`\n## Rust, wasm in Node: ${tasks} futures that complete at once, µs per future`);
+  for (const [name, us] of Object.entries(rust)) {
+    console.log(`  ${pad(name, 24)} ${num(us, 3)}   ${num(us / rust['spawn_local + counter'])}x spawn_local   ${num(us / rust['buffer_unordered(16)'])}x buffer_unordered(16)`);
+    printed++;
   }
-  console.log();
 }
 
-// What a browser downloads, gzipped at level 9; the peers' sources minified
-// first, as a bundler would ship them (the package's glue already is).
-const read = (path) => readFileSync(fileURLToPath(new URL(path, import.meta.url)));
+// What a browser downloads, gzipped at level 9; the peers minified first.
+const tools = createRequire(join(root, 'tools/package.json'));
+const { transformSync } = tools('esbuild');
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
-const minified = (path) => gz(transformSync(read(path).toString(), { minify: true, format: 'esm' }).code);
-const ours = gz(read('../pkg/wasm_errgroup_bg.wasm')) + gz(read('../pkg/wasm_errgroup.js')) + gz(read('../pkg/index.js'));
+const minified = (path) => gz(transformSync(readFileSync(join(here, 'node_modules', path), 'utf8'), { minify: true, format: 'esm' }).code);
+const ours = gz(readFileSync(join(root, 'pkg/index.js')));
 const peers = {
-  'p-map': minified('../tools/node_modules/p-map/index.js'),
-  'p-limit (+ yocto-queue)':
-    minified('../tools/node_modules/p-limit/index.js') + minified('../tools/node_modules/yocto-queue/index.js'),
+  'p-map': minified('p-map/index.js'),
+  'p-limit + yocto-queue': minified('p-limit/index.js') + minified('yocto-queue/index.js'),
+  '@henrygd/queue': minified('@henrygd/queue/dist/index.js'),
+  'async (whole)': minified('async/dist/async.mjs'),
 };
-console.log('size, gzipped (peers minified)');
+console.log('\n## Size, gzipped (peers minified)');
 console.log(`  ${pad('wasm-errgroup', 24)} ${String(ours).padStart(6)} B`);
-for (const [who, bytes] of Object.entries(peers)) {
-  console.log(`  ${pad(who, 24)} ${String(bytes).padStart(6)} B   wasm-errgroup is ${(ours / bytes).toFixed(1)}x`);
-}
+for (const [name, bytes] of Object.entries(peers)) console.log(`  ${pad(name, 24)} ${String(bytes).padStart(6)} B   wasm-errgroup is ${(ours / bytes).toFixed(1)}x`);
+
+if (values.smoke && printed === 0) throw new Error('the bench printed no numbers');

@@ -18,24 +18,26 @@
 // - The instance is shared by every group in the page. If it ever traps,
 //   every pending promise of every group rejects, and every later call
 //   throws, instead of anything hanging.
-
 import { map } from './map.js';
 
 // The core's answers; src/js/mod.rs documents the same numbers.
-const ADMIT_START = 0; // go(): the task holds a slot
-const ADMIT_QUEUED = 1; // go(): the task waits for a slot
-const ADMIT_SKIP = 2; // go(): the signal has aborted
-const ADMIT_CLOSED = 3; // go(): a withSignal group whose wait() settled
-const NEXT_START = 0; // next(): the queue's head holds a slot now
-const NEXT_SKIP = 1; // next(): the queue's head is skipped
-const NEXT_BUSY = 2; // next(): nothing to do until a task ends
-const NEXT_STUCK = 3; // next(): tasks wait behind a limit of 0, none runs
-const NEXT_SETTLE = 4; // next(): abort the signal (settled), ask again
-const NEXT_IDLE_DONE = 8; // next(): idle, and wait() resolves
-const NEXT_IDLE_FAILED = 9; // next(): idle, and wait() rejects with the first failure
-const NEXT_IDLE_SKIPPED = 10; // next(): idle, and wait() rejects with the parent's reason
-const ENDED_FIRST_FAILURE = 1; // finish(): keep this error
-const ENDED_FIRST_FAILURE_ABORTS = 2; // finish(): keep it, abort with it
+const ADMIT_START = 0; // group_go: the task holds a slot
+const ADMIT_QUEUED = 1; // group_go: the task waits for a slot
+const ADMIT_SKIP = 2; // group_go: the signal has aborted
+const ADMIT_CLOSED = 3; // group_go: a withSignal group whose wait() settled
+const ADMIT_NOT_NOW = 4; // group_go for tryGo: no slot is free now
+const TASK_NONE = 0; // group_step: no task ended
+const TASK_OK = 1; // group_step: a task succeeded
+const TASK_FAILED = 2; // group_step: a task threw or rejected
+const KEPT_FIRST_FAILURE_ABORTS = 2; // group_step: keep the error, abort with it (1: keep it)
+const STEP_SKIP = 16; // group_step: the tasks counted are skipped, not started
+const NEXT_BUSY = 2; // group_step: nothing to do until a task ends
+const NEXT_STUCK = 3; // group_step: tasks wait behind a limit of 0, none runs
+const NEXT_SETTLE = 4; // group_step: abort the signal (settled), ask again
+const NEXT_MORE = 5; // group_step: more to start or skip, ask again
+const NEXT_IDLE_DONE = 8; // group_step: idle, and wait() resolves
+const NEXT_IDLE_FAILED = 9; // group_step: idle, and wait() rejects with the first failure
+const NEXT_IDLE_SKIPPED = 10; // group_step: idle, and wait() rejects with the parent's reason
 const INVALID = 7; // any call: the handle names no core
 // The state of a new group: what an idle group keeps between its cores.
 const NEW_ZERO_GROUP = 0;
@@ -60,6 +62,8 @@ let neverAborts = null;
  * group (an error made in a method would keep that method's `this` alive).
  */
 const settledReason = Object.freeze(new DOMException('wasm-errgroup: the group has settled', 'AbortError'));
+/** What admits a task as skipped: it is never called. */
+const SKIPPED = Symbol('skipped');
 /** `#crash` and the private calls `map.js` makes, set by ErrGroup's static block. */
 let crashGroup;
 /** @internal */
@@ -88,16 +92,20 @@ export class ErrGroup {
   #signal;
   /** withSignal(parent): `{ signal, listener }` while it listens. */
   #parent = null;
-  /** What admits each task waiting for a slot, oldest first. */
+  /** Tasks waiting for a slot, oldest first: the resolve that admits each, and the task. */
   #queue = null;
+  /** Tasks admitted whose start reaction has not run yet, in admission order. */
+  #admitted = null;
   /** Pending wait() promises: resolve, reject, resolve, reject... */
   #waiters = null;
+  /** The reaction that starts each admitted task; made at the first. */
+  #starter = null;
   /** What settles a task that returned a thenable; made at the first. */
   #fulfilled = null;
   #rejected = null;
   /** The map run this group serves, told when a slot frees or it aborts. */
   #run = null;
-  /** Tasks wait behind a limit of 0 and none runs; see #stuck(). */
+  /** Tasks wait behind a limit of 0 and none runs; see #stall(). */
   #stuck = false;
   #disposed = false;
 
@@ -135,49 +143,59 @@ export class ErrGroup {
   }
 
   /**
+   * Maps every item with at most `options.limit` mappers running at once,
+   * and resolves with the results in input order (see `map.js`).
+   */
+  static map(items, mapper, options) {
+    return map(items, mapper, options);
+  }
+
+  /**
    * Queues `task`: it is called with the group's signal on a later
    * microtask, in the async context of this call, once it holds a slot.
-   * Returns a promise that resolves when it holds a slot (at once if one
-   * is free) or is skipped; it never rejects.
+   * Returns a promise that resolves once it holds a slot and has been
+   * called, or is skipped; it never rejects.
    */
   go(task) {
     if (typeof task !== 'function') throw typeError('ErrGroup.go: task must be a function, got ', task);
     this.#usable('ErrGroup.go');
-    // The promise go() returns, and the reaction that calls the task once
-    // it is admitted, registered now so that the task runs in this call's
-    // async context. Both before the core counts the task: they may throw.
+    // The promise go() returns follows the reaction that starts the task
+    // once it is admitted. Registered now, so that the task runs in this
+    // call's async context, and before the core counts the task: making
+    // promises can throw (a full stack).
     const admission = deferred();
     const admit = capturedResolve;
     capturedResolve = capturedReject = null;
     if (admit === null) throw stackFull(admission);
-    const started = then.call(admission, (admitted) => {
-      if (admitted === SKIPPED) return;
-      this.#begin(task);
+    const started = then.call(admission, this.#starter ??= (admitted) => {
+      if (admitted !== SKIPPED) this.#begin(this.#admitted.shift());
     });
+    const admitted = (this.#admitted ??= new Fifo());
     const queue = this.#limit === Infinity ? this.#queue : (this.#queue ??= new Fifo());
     const core = this.#open();
     let answer;
     try {
-      answer = wasm.group_go(core);
+      answer = wasm.group_go(core, 0);
     } catch (error) {
       throw this.#unopen(error);
     }
     switch (answer) {
       case ADMIT_START:
         try {
+          // Built-ins only, from here: a function of ours could be stopped
+          // at its entry by a full stack.
+          admitted.items.push(task);
           admit();
         } catch (error) {
-          // Resolving runs the engine's promise hooks, which a full stack
-          // can fail (Node's async hooks do). Give the slot back: the core
-          // is as before the call, which throws.
-          wasm.group_finish(core, 0);
+          // A full stack, while resolving (Node's promise hooks run JS):
+          // give the slot back, so the core is as before this call.
+          wasm.group_step(core, TASK_OK, 0);
           throw this.#unopen(error);
         }
         return started;
       case ADMIT_QUEUED:
-        // Only a finite limit queues, and then `queue` is there. A store,
-        // not a call: nothing after the core counted the task may throw.
-        queue.items[queue.items.length] = admit;
+        // Only a finite limit queues, and then `queue` is there.
+        queue.items.push(admit, task);
         return started;
       case ADMIT_SKIP:
         admit(SKIPPED);
@@ -208,15 +226,15 @@ export class ErrGroup {
     const core = this.#open();
     let answer;
     try {
-      answer = wasm.group_try_go(core);
+      answer = wasm.group_go(core, 1);
     } catch (error) {
       throw this.#unopen(error);
     }
-    if (answer === 1) {
+    if (answer === ADMIT_START) {
       admitted = true;
       return true;
     }
-    if (answer !== 0) throw broken(answer);
+    if (answer !== ADMIT_NOT_NOW) throw broken(answer);
     this.#pump();
     return false;
   }
@@ -268,14 +286,6 @@ export class ErrGroup {
     return promise;
   }
 
-  /**
-   * Maps every item with at most `options.limit` mappers running at once,
-   * and resolves with the results in input order (see `map.js`).
-   */
-  static map(items, mapper, options) {
-    return map(items, mapper, options);
-  }
-
   /** The signal every task is called with. */
   get signal() {
     return this.#signal;
@@ -283,12 +293,12 @@ export class ErrGroup {
 
   /** How many tasks hold a slot: running, or about to be called. */
   get active() {
-    return this.#count(wasm?.group_active);
+    return this.#count(0);
   }
 
   /** How many tasks wait for a slot. */
   get queued() {
-    return this.#count(wasm?.group_queued);
+    return this.#count(1);
   }
 
   /** The limit set by `setLimit`: `Infinity` for none. */
@@ -337,7 +347,7 @@ export class ErrGroup {
     const thrown = trapped(error);
     if (thrown !== error || this.#core === 0) return thrown;
     try {
-      if (wasm.group_active(this.#core) === 0 && wasm.group_queued(this.#core) === 0 && !this.#waiters?.length) {
+      if (wasm.group_count(this.#core, 0) === 0 && wasm.group_count(this.#core, 1) === 0 && !this.#waiters?.length) {
         this.#state = wasm.group_close(this.#core);
         this.#core = 0;
         live.delete(this);
@@ -348,11 +358,11 @@ export class ErrGroup {
     return thrown;
   }
 
-  /** Calls a counting export on the open core; an idle group counts 0. */
-  #count(read) {
+  /** Active (0) or queued (1) tasks of the open core; an idle group counts 0. */
+  #count(queued) {
     if (this.#core === 0 || crashed !== null) return 0;
     try {
-      return read(this.#core) >>> 0;
+      return wasm.group_count(this.#core, queued) >>> 0;
     } catch (error) {
       throw trapped(error);
     }
@@ -364,21 +374,25 @@ export class ErrGroup {
   }
 
   /**
-   * Runs a task that holds a slot. It is the reaction go() or tryGo()
-   * registered, so it runs in the async context of that call.
+   * Calls a task that holds a slot. It runs in the reaction go() or
+   * tryGo() registered, so in the async context of that call.
    */
   #begin(task) {
     if (crashed !== null) return;
-    let begins;
-    try {
-      begins = wasm.group_begin(this.#core);
-    } catch (error) {
-      return void trapped(error);
-    }
-    if (begins !== 1) {
-      if (begins !== 0) return void broken(begins);
-      this.#pump();
-      return;
+    // A withSignal group's signal may have aborted since the task was
+    // admitted: then the core gives its slot back, and it is skipped.
+    if (this.#controller !== null && abortedOf.call(this.#signal)) {
+      let begins;
+      try {
+        begins = wasm.group_begin(this.#core);
+      } catch (error) {
+        return void trapped(error);
+      }
+      if (begins !== 1) {
+        if (begins !== 0) return void broken(begins);
+        this.#pump();
+        return;
+      }
     }
     let value;
     try {
@@ -402,23 +416,29 @@ export class ErrGroup {
     }
   }
 
-  /** A task that held a slot ended. */
+  /**
+   * A task that held a slot ended. The core answers what to do next in the
+   * same call, unless the signal aborts first or a map run pulls first.
+   */
   #end(failed, error) {
     if (crashed !== null) return;
-    let ended;
+    const run = this.#run;
+    let answer;
     try {
-      ended = wasm.group_finish(this.#core, failed ? 1 : 0);
+      answer = wasm.group_step(this.#core, failed ? TASK_FAILED : TASK_OK, run === null ? 1 : 0);
     } catch (thrown) {
       return void trapped(thrown);
     }
-    if (ended === ENDED_FIRST_FAILURE || ended === ENDED_FIRST_FAILURE_ABORTS) {
-      this.#error = error;
-      if (ended === ENDED_FIRST_FAILURE_ABORTS) this.#abort(error);
-    } else if (ended !== 0) {
-      return void broken(ended);
+    if (answer === INVALID) return void broken(answer);
+    const ended = answer & 3;
+    if (ended !== 0) this.#error = error;
+    if (ended === KEPT_FIRST_FAILURE_ABORTS || run !== null) {
+      if (ended === KEPT_FIRST_FAILURE_ABORTS) this.#abort(error);
+      run?.pull();
+      this.#pump();
+    } else if (this.#apply(answer >>> 2)) {
+      this.#pump();
     }
-    this.#run?.pull();
-    this.#pump();
   }
 
   /** The parent aborted with `reason`. */
@@ -447,40 +467,62 @@ export class ErrGroup {
     this.#controller.abort(reason);
   }
 
-  /** Does what the core answers until it has nothing to do. */
+  /** Does what the core answers until it has nothing to do now. */
   #pump() {
-    for (;;) {
-      const core = this.#core;
-      if (core === 0 || crashed !== null) return;
-      let next;
+    while (this.#core !== 0 && crashed === null) {
+      let answer;
       try {
-        next = wasm.group_next(core);
+        answer = wasm.group_step(this.#core, TASK_NONE, 1);
       } catch (error) {
         return void trapped(error);
       }
-      switch (next) {
-        case NEXT_START:
-          this.#queue.shift()();
-          break;
-        case NEXT_SKIP:
-          this.#queue.shift()(SKIPPED);
-          break;
-        case NEXT_BUSY:
-          return;
-        case NEXT_STUCK:
-          this.#stall();
-          return;
-        case NEXT_SETTLE:
-          this.#abort(settledReason);
-          break;
-        case NEXT_IDLE_DONE:
-        case NEXT_IDLE_FAILED:
-        case NEXT_IDLE_SKIPPED:
-          this.#idle(next);
-          return;
-        default:
-          return void broken(next);
+      if (!this.#apply(answer >>> 2)) return;
+    }
+  }
+
+  /**
+   * Does what one answer of the core says (src/js/mod.rs, group_step):
+   * start or skip the oldest queued tasks, then what comes next. Returns
+   * whether to ask the core again.
+   */
+  #apply(answer) {
+    let count = answer >>> 5;
+    if (count > 0) {
+      const queue = this.#queue;
+      if ((answer & STEP_SKIP) !== 0) {
+        while (count-- > 0) {
+          const admit = queue.shift();
+          queue.shift();
+          admit(SKIPPED);
+        }
+      } else {
+        const admitted = this.#admitted.items;
+        while (count-- > 0) {
+          const admit = queue.shift();
+          admitted.push(queue.shift());
+          admit();
+        }
       }
+    }
+    switch (answer & 15) {
+      case NEXT_BUSY:
+        return false;
+      case NEXT_STUCK:
+        this.#stall();
+        return false;
+      case NEXT_SETTLE:
+        this.#abort(settledReason);
+        return true;
+      case NEXT_MORE:
+        return true;
+      case NEXT_IDLE_DONE:
+      case NEXT_IDLE_FAILED:
+      case NEXT_IDLE_SKIPPED:
+        this.#idle(answer & 15);
+        return false;
+      default:
+        broken(answer);
+        return false;
     }
   }
 
@@ -533,8 +575,7 @@ export class ErrGroup {
     }
     this.#core = 0;
     live.delete(this);
-    const queue = this.#queue;
-    while (queue !== null && queue.length > 0) queue.shift()(SKIPPED);
+    skipQueued(this.#queue);
     const waiters = this.#waiters;
     this.#waiters = null;
     if (waiters !== null) settleAll(waiters, 1, new Error(`wasm-errgroup: the group was ${how} while tasks it can never start were queued`));
@@ -543,8 +584,7 @@ export class ErrGroup {
   /** The instance trapped: skip every queued task, reject every wait(). */
   static #crash(group, error) {
     group.#core = 0;
-    const queue = group.#queue;
-    while (queue !== null && queue.length > 0) queue.shift()(SKIPPED);
+    skipQueued(group.#queue);
     const waiters = group.#waiters;
     group.#waiters = null;
     if (waiters !== null) settleAll(waiters, 1, error);
@@ -566,13 +606,15 @@ export class ErrGroup {
       take(group) {
         if (crashed !== null) return false;
         try {
-          return wasm.group_try_go(group.#open()) === 1;
+          return wasm.group_go(group.#open(), 1) === ADMIT_START;
         } catch (error) {
           return void group.#unopen(error);
         }
       },
+      /** Whether a mapper whose slot was taken may run: see #begin. */
       begin(group) {
         if (crashed !== null) return false;
+        if (!abortedOf.call(group.#signal)) return true;
         let begins;
         try {
           begins = wasm.group_begin(group.#core);
@@ -606,8 +648,7 @@ if (typeof Symbol.dispose === 'symbol') {
 
 /**
  * The functions that settle the promise just made: one executor for every
- * promise, so that making one costs no closure. A task's `resolve` admits
- * it: called with nothing once the task holds a slot, or with SKIPPED.
+ * promise, so that making one costs no closure.
  */
 let capturedResolve = null;
 let capturedReject = null;
@@ -632,7 +673,22 @@ function deferred() {
   }
   return new Promise(captureResolve);
 }
-const SKIPPED = Symbol('skipped');
+
+/**
+ * The executor of `promise` could not run: the JS stack is full. The
+ * promise rejected with the RangeError that says so; handle it, so that it
+ * is not reported as unhandled, and throw that error instead.
+ */
+function stackFull(promise) {
+  try {
+    then.call(promise, undefined, ignore);
+  } catch (error) {
+    return error;
+  }
+  return new RangeError('Maximum call stack size exceeded');
+}
+
+function ignore() {}
 
 /** A FIFO queue: an array and the index of its head. */
 class Fifo {
@@ -659,6 +715,15 @@ class Fifo {
   }
 }
 
+/** Skips every task in a group's queue: its go() promise resolves. */
+function skipQueued(queue) {
+  while (queue !== null && queue.length > 0) {
+    const admit = queue.shift();
+    queue.shift();
+    admit(SKIPPED);
+  }
+}
+
 /**
  * Groups stuck behind a limit of 0 that nobody can reach any more: free
  * their core and reject their pending wait() promises.
@@ -672,22 +737,6 @@ const stuckGroups = new FinalizationRegistry(({ core, waiters }) => {
   }
   settleAll(waiters, 1, new Error('wasm-errgroup: the group was dropped while tasks it can never start were queued'));
 });
-
-/**
- * The executor of `promise` could not run: the JS stack is full. The
- * promise rejected with the RangeError that says so; handle it, so that it
- * is not reported as unhandled, and throw that error instead.
- */
-function stackFull(promise) {
-  try {
-    then.call(promise, undefined, ignore);
-  } catch (error) {
-    return error;
-  }
-  return new RangeError('Maximum call stack size exceeded');
-}
-
-function ignore() {}
 
 /** Calls `resolve` (0) or `reject` (1) of every pair with `value`. */
 function settleAll(waiters, which, value) {

@@ -131,13 +131,6 @@ fn with(handle: u32, f: impl FnOnce(&mut State<Count>) -> u32) -> u32 {
         .map_or(INVALID, f)
 }
 
-/// Reads a count of the core named by `handle`; 0 if there is none.
-fn read(handle: u32, f: fn(&State<Count>) -> usize) -> u32 {
-    let mut table = table();
-    let core = table.as_mut().and_then(|table| table.get(handle));
-    core.map_or(0, |core| u32::try_from(f(core)).unwrap_or(u32::MAX))
-}
-
 /// The limit as the JS class validated it: a whole number from 0 up, or
 /// `Infinity`. `as` saturates, so any limit past `usize::MAX` is no limit.
 fn limit_of(limit: f64) -> Option<usize> {
@@ -166,21 +159,22 @@ pub fn group_open(state: u32, limit: f64) -> u32 {
 }
 
 /// `go()`: takes a task. Answers an [`Admit`] code: 0 start (it holds a
-/// slot), 1 queued, 2 skipped (the signal aborted), 3 closed.
+/// slot), 1 queued, 2 skipped (the signal aborted), 3 closed. With `only_now`
+/// 1, `tryGo()`: takes a slot only if a task would start now, and answers 0
+/// if it did, 4 if not.
 #[wasm_bindgen]
-pub fn group_go(handle: u32) -> u32 {
-    with(handle, |core| match core.go(()) {
-        Admit::Start(()) => 0,
-        Admit::Queued => 1,
-        Admit::Skip(()) => 2,
-        Admit::Closed(()) => 3,
+pub fn group_go(handle: u32, only_now: u32) -> u32 {
+    with(handle, |core| {
+        if only_now != 0 {
+            return if core.try_go() { 0 } else { 4 };
+        }
+        match core.go(()) {
+            Admit::Start(()) => 0,
+            Admit::Queued => 1,
+            Admit::Skip(()) => 2,
+            Admit::Closed(()) => 3,
+        }
     })
-}
-
-/// `tryGo()`: takes a slot if a task would start now: 1 if it did, 0 if not.
-#[wasm_bindgen]
-pub fn group_try_go(handle: u32) -> u32 {
-    with(handle, |core| u32::from(core.try_go()))
 }
 
 /// `wait()`: marks `wait` as called. Answers 0.
@@ -199,44 +193,77 @@ pub fn group_abort(handle: u32) -> u32 {
     with(handle, |core| u32::from(core.abort(Cause::Parent)))
 }
 
-/// An admitted task is about to be called: 1 to call it, 0 if it is
-/// skipped because the signal aborted since (its slot is given back).
+/// An admitted task is about to be called, and the signal has aborted
+/// since it was admitted: gives its slot back. The class asks only then.
+/// Answers 1 if the task may run after all (the core saw no abort), 0 if
+/// it is skipped.
 #[wasm_bindgen]
 pub fn group_begin(handle: u32) -> u32 {
     with(handle, |core| u32::from(core.begin()))
 }
 
-/// A task ended (`failed` is 1 if it threw or rejected). Answers an
-/// [`Ended`] code: 0 nothing to keep, 1 keep its error as the first
-/// failure, 2 keep it and abort the signal with it.
+/// One step of the group: records how a task ended, if one did (`ended`:
+/// 0 none, 1 it succeeded, 2 it failed: threw or rejected), then, if
+/// `pump` is 1, asks the core what to do next until it has nothing to do
+/// now.
+///
+/// Answers `next << 2 | kept`. `kept` is an [`Ended`] code: 0 nothing to
+/// keep, 1 keep the task's error as the first failure, 2 keep it and abort
+/// the signal with it; then `next` is 0: the class aborts first, and asks
+/// again. Otherwise `next` is `count << 5 | skip << 4 | last` (0 if `pump`
+/// is 0): the `count` oldest queued tasks start (they hold a slot now) or,
+/// if `skip` is 1, are skipped; then `last`, a [`Next`] code: 2 busy, 3
+/// stuck behind a limit of 0, 4 abort the signal as settled and ask again,
+/// 5 more to do (ask again), or, once idle, 8 plus what `wait` reports (an
+/// [`Outcome`]: 0 done, 1 the first failure, 2 the parent's reason, for it
+/// skipped work); close the core then.
 #[wasm_bindgen]
-pub fn group_finish(handle: u32, failed: u32) -> u32 {
-    with(handle, |core| match core.finish(failed != 0) {
-        Ended::Quietly => 0,
-        Ended::FirstFailure => 1,
-        Ended::FirstFailureAborts => 2,
+pub fn group_step(handle: u32, ended: u32, pump: u32) -> u32 {
+    with(handle, |core| {
+        let kept = match ended {
+            0 => Ended::Quietly,
+            _ => core.finish(ended == 2),
+        };
+        match kept {
+            Ended::FirstFailureAborts => 2,
+            kept => {
+                let kept = u32::from(kept == Ended::FirstFailure);
+                let next = if pump != 0 { next_all(core) } else { 0 };
+                next << 2 | kept
+            }
+        }
     })
 }
 
-/// What to do next, a [`Next`] code: 0 start the queue's head (it holds a
-/// slot now), 1 skip the queue's head, 2 busy, 3 stuck behind a limit of
-/// 0, 4 abort the signal as settled and ask again. Once the group is idle,
-/// 8 plus what `wait` reports, an [`Outcome`] code: 0 done, 1 the first
-/// failure, 2 the parent's reason (it skipped work); close the core then.
-#[wasm_bindgen]
-pub fn group_next(handle: u32) -> u32 {
-    with(handle, |core| match core.next() {
-        Next::Start(()) => 0,
-        Next::Skip(()) => 1,
-        Next::Busy => 2,
-        Next::Stuck => 3,
-        Next::Settle => 4,
-        Next::Idle => match core.outcome() {
-            Outcome::Done => 8,
-            Outcome::Failed => 9,
-            Outcome::Skipped => 10,
-        },
-    })
+/// The most starts or skips one answer carries: `count << 5` fits 31 bits.
+const MAX_COUNT: u32 = 1 << 26;
+
+fn next_all(core: &mut State<Count>) -> u32 {
+    let mut count: u32 = 0;
+    let mut skip = 0;
+    loop {
+        let last = match core.next() {
+            Next::Start(()) => 0,
+            Next::Skip(()) => 1,
+            Next::Busy => 2,
+            Next::Stuck => 3,
+            Next::Settle => 4,
+            Next::Idle => match core.outcome() {
+                Outcome::Done => 8,
+                Outcome::Failed => 9,
+                Outcome::Skipped => 10,
+            },
+        };
+        if last > 1 {
+            return count << 5 | skip << 4 | last;
+        }
+        // Starts and skips never mix: the core skips only once aborted.
+        skip = last;
+        count += 1;
+        if count == MAX_COUNT {
+            return count << 5 | skip << 4 | 5;
+        }
+    }
 }
 
 /// Sets the limit: a whole number from 0 up, or `Infinity` for none.
@@ -248,16 +275,20 @@ pub fn group_set_limit(handle: u32, limit: f64) -> u32 {
     })
 }
 
-/// How many tasks hold a slot; 0 for a handle that names no core.
+/// How many tasks hold a slot (`queued` 0) or wait for one (`queued` 1);
+/// 0 for a handle that names no core.
 #[wasm_bindgen]
-pub fn group_active(handle: u32) -> u32 {
-    read(handle, State::active)
-}
-
-/// How many tasks wait for a slot; 0 for a handle that names no core.
-#[wasm_bindgen]
-pub fn group_queued(handle: u32) -> u32 {
-    read(handle, State::queued)
+pub fn group_count(handle: u32, queued: u32) -> u32 {
+    let mut table = table();
+    let core = table.as_mut().and_then(|table| table.get(handle));
+    let count = core.map_or(0, |core| {
+        if queued != 0 {
+            core.queued()
+        } else {
+            core.active()
+        }
+    });
+    u32::try_from(count).unwrap_or(u32::MAX)
 }
 
 /// Frees the core and answers its state, for the group to keep while idle
