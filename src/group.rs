@@ -136,30 +136,36 @@ impl<E: 'static> Inner<E> {
     }
 
     fn go(self: &Rc<Self>, job: Job<E>) {
-        let admit = self.state.borrow_mut().core.go(job);
-        match admit {
-            Admit::Start(job) => self.admit(job),
-            Admit::Queued => {}
-            Admit::Skip(job) | Admit::Closed(job) => drop(job),
-        }
+        let driver = {
+            let mut st = self.state.borrow_mut();
+            match st.core.go(job) {
+                Admit::Start(job) => st.admit(job),
+                Admit::Queued => return,
+                Admit::Skip(job) | Admit::Closed(job) => {
+                    drop(st);
+                    drop(job);
+                    return;
+                }
+            }
+        };
+        self.wake(driver);
     }
 
     fn try_go(self: &Rc<Self>, job: Job<E>) -> bool {
-        let start = self.state.borrow_mut().core.try_go();
-        if start {
-            self.admit(job);
-        }
-        start
-    }
-
-    /// Hands a task that holds a slot to the driver, spawning one if none
-    /// runs.
-    fn admit(self: &Rc<Self>, job: Job<E>) {
         let driver = {
             let mut st = self.state.borrow_mut();
-            st.admitted.push(job);
-            mem::replace(&mut st.driver, Driver::Scheduled)
+            if !st.core.try_go() {
+                return false;
+            }
+            st.admit(job)
         };
+        self.wake(driver);
+        true
+    }
+
+    /// Gets the driver to poll the tasks just admitted: spawns one if none
+    /// runs, wakes it if it waits.
+    fn wake(self: &Rc<Self>, driver: Driver) {
         match driver {
             Driver::Absent => spawn_local(Drive {
                 group: self.clone(),
@@ -211,34 +217,60 @@ impl<E: 'static> Inner<E> {
     }
 
     /// Does what the core answers until it has nothing to do, then wakes
-    /// whoever waits for the state the group is in.
+    /// whoever waits for the state the group is in. One borrow a pass:
+    /// only aborting the signal as settled needs a second.
     fn update(self: &Rc<Self>) {
+        let mut skipped = Vec::new();
         loop {
-            let next = self.state.borrow_mut().core.next();
-            match next {
-                Next::Start(job) => self.admit(job),
-                Next::Skip(job) => drop(job),
-                Next::Settle => self.abort_signal(None),
-                Next::Busy | Next::Stuck | Next::Idle => break,
+            let (driver, settle, waiters, ready) = {
+                let mut st = self.state.borrow_mut();
+                let mut driver = Driver::Scheduled;
+                let settle = loop {
+                    match st.core.next() {
+                        Next::Start(job) => {
+                            if let Driver::Scheduled = driver {
+                                driver = st.admit(job);
+                            } else {
+                                st.admitted.push(job);
+                            }
+                        }
+                        Next::Skip(job) => skipped.push(job),
+                        Next::Settle => break true,
+                        Next::Busy | Next::Stuck | Next::Idle => break false,
+                    }
+                };
+                let waiters = if !settle && !st.waiters.is_empty() && st.core.idle() {
+                    mem::take(&mut st.waiters)
+                } else {
+                    Vec::new()
+                };
+                let ready = if !settle && !st.ready.is_empty() && st.core.ready() {
+                    mem::take(&mut st.ready)
+                } else {
+                    Vec::new()
+                };
+                (driver, settle, waiters, ready)
+            };
+            self.wake(driver);
+            if settle {
+                self.abort_signal(None);
+                continue;
             }
+            for waker in waiters.into_iter().chain(ready) {
+                waker.wake();
+            }
+            break;
         }
-        let (waiters, ready) = {
-            let mut st = self.state.borrow_mut();
-            let waiters = if st.core.idle() {
-                mem::take(&mut st.waiters)
-            } else {
-                Vec::new()
-            };
-            let ready = if st.core.ready() {
-                mem::take(&mut st.ready)
-            } else {
-                Vec::new()
-            };
-            (waiters, ready)
-        };
-        for waker in waiters.into_iter().chain(ready) {
-            waker.wake();
-        }
+        drop(skipped);
+    }
+}
+
+impl<E> GroupState<E> {
+    /// Hands a task that holds a slot to the driver; returns how the driver
+    /// stood, for [`Inner::wake`].
+    fn admit(&mut self, job: Job<E>) -> Driver {
+        self.admitted.push(job);
+        mem::replace(&mut self.driver, Driver::Scheduled)
     }
 }
 
@@ -303,11 +335,13 @@ impl<E: 'static> Future for Drive<E> {
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
         let this = self.get_mut();
         let group = this.group.clone();
+        group.state.borrow_mut().driver = Driver::Scheduled;
         loop {
             {
                 let mut st = group.state.borrow_mut();
-                st.driver = Driver::Scheduled;
-                mem::swap(&mut st.admitted, &mut this.admitted);
+                if !st.admitted.is_empty() {
+                    mem::swap(&mut st.admitted, &mut this.admitted);
+                }
             }
             this.running.extend(this.admitted.drain(..));
             match this.running.poll_next_unpin(cx) {
