@@ -4,7 +4,8 @@
 #
 #   rust target   wasm32-unknown-unknown
 #   cargo tools   wasm-bindgen-cli (pinned to Cargo.toml), wasm-pack, geckodriver
-#   browsers      Debian's chromium, chromium-driver, firefox-esr
+#   browsers      Debian's chromium, chromium-driver, firefox-esr, and
+#                 webkit2gtk-driver (WebKitWebDriver, MiniBrowser) with xvfb, xauth
 #   npm           dev dependencies in tools/ (binaryen, typescript, esbuild, ...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,9 @@ need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 command -v firefox >/dev/null || command -v firefox-esr >/dev/null || need_apt+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null || need_apt+=(webkit2gtk-driver)
+command -v xvfb-run >/dev/null || need_apt+=(xvfb)
+command -v xauth >/dev/null || need_apt+=(xauth)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

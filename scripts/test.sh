@@ -3,9 +3,10 @@
 #
 #   package   the npm package, built (the suites below drive its core)
 #   lint      cargo fmt --check, clippy -D warnings (wasm32), doc examples
-#   wasm      every tests/*.rs suite in Node, headless Chromium, headless Firefox
-#             (tests/realm.rs needs iframes: in the Node pass the runner takes
-#             it to a headless browser)
+#   wasm      every tests/*.rs suite in Node, headless Chromium, headless
+#             Firefox and WebKitGTK's MiniBrowser (Safari's engine, under
+#             xvfb-run); tests/realm.rs needs iframes: in the Node pass the
+#             runner takes it to a headless browser
 #   node      `node --test` runs tests/js/ against the package, and tests/pkg/
 #             against its packed tarball in Node ESM, Node CJS, a
 #             bundler-free page, an esbuild and a webpack bundle (headless
@@ -84,7 +85,11 @@ WASM_ERRGROUP_DEAD_ORIGIN=$(node -p "JSON.parse(require('fs').readFileSync('$SER
 run_engine() {
   local engine="$1"; shift
   say "wasm tests in $engine"
-  env "$@" cargo test --target wasm32-unknown-unknown --tests 2>&1 | tee "$LOG_DIR/$engine.log" \
+  # Browsers get 2 minutes per suite: tests/robustness.rs runs a million
+  # misuses. WebKitWebDriver needs a display, even for a hidden browser.
+  local wrap=()
+  [ "$engine" = webkit ] && wrap=(xvfb-run -a)
+  "${wrap[@]}" env WASM_BINDGEN_TEST_TIMEOUT=120 "$@" cargo test --target wasm32-unknown-unknown --tests 2>&1 | tee "$LOG_DIR/$engine.log" \
     | grep -E '^test result|Running|FAILED|panicked|^error' 
   local rc=${PIPESTATUS[0]} started finished
   # A runner that exits early (Node does when nothing keeps its event loop
@@ -98,11 +103,12 @@ run_engine() {
   count_cargo "$LOG_DIR/$engine.log" "wasm tests: $engine" "$rc"
 }
 
-for engine in ${ENGINES:-node chrome firefox}; do
+for engine in ${ENGINES:-node chrome firefox webkit}; do
   case "$engine" in
     node) run_engine node ;;
     chrome) run_engine chrome WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" ;;
     firefox) run_engine firefox WASM_BINDGEN_USE_BROWSER=1 GECKODRIVER="$(command -v geckodriver)" ;;
+    webkit) run_engine webkit WASM_BINDGEN_USE_BROWSER=1 SAFARIDRIVER="$(command -v WebKitWebDriver)" ;;
     *) echo "unknown engine $engine" >&2; exit 2 ;;
   esac
 done

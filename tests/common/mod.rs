@@ -280,3 +280,33 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
 pub fn num(value: JsValue) -> f64 {
     value.as_f64().expect("a number")
 }
+
+/// Whether this engine's `fetch` rejects with the signal's reason when the
+/// signal aborts while it is in flight, as the Fetch standard says
+/// (Chromium, Firefox, Node); the WebKitGTK tested here rejects with an
+/// `AbortError` instead (it does use the reason for a signal that had
+/// aborted before the call).
+pub async fn fetch_rejects_with_the_reason() -> bool {
+    let probe: Promise = js(
+        "url",
+        "const c = new AbortController(); const reason = { probe: true };
+         const fetched = fetch(url, { signal: c.signal }).then(() => false, (e) => e === reason);
+         setTimeout(() => c.abort(reason), 20);
+         return fetched;",
+    )
+    .call1(&JsValue::NULL, &format!("{}/slow?ms=2000", origin()).into())
+    .unwrap_throw()
+    .unchecked_into();
+    JsFuture::from(probe).await.unwrap_throw().is_truthy()
+}
+
+/// Whether `error` is what an aborted fetch rejects with in this engine:
+/// the signal's `reason` itself, or an `AbortError` where `reason_itself`
+/// is false (WebKit).
+pub fn is_abort_of_fetch(error: &JsValue, reason: &JsValue, reason_itself: bool) -> bool {
+    if reason_itself {
+        same(error, reason)
+    } else {
+        get(error, "name").as_string().as_deref() == Some("AbortError")
+    }
+}

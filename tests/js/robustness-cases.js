@@ -153,7 +153,7 @@ export const cases = {
     // near the stack's end, even once a call into the core has returned:
     // there, a go() at the very end of the stack may count a task it then
     // fails to return, and that group never settles. The README says so.
-    // V8 throws only as a function is entered.
+    // V8 and JavaScriptCore throw only as a function is entered.
     if (typeof InternalError === 'function') return 'not run in SpiderMonkey (see the README)';
     const before = snapshot(core);
     let accepted = 0;

@@ -6,74 +6,25 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expected } from './scenario.mjs';
+import { bin, makeProject, root, tools } from './project.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const tools = createRequire(join(root, 'tools/package.json'));
-const bin = (name) => join(root, 'tools/node_modules/.bin', name);
 const here = fileURLToPath(new URL('.', import.meta.url));
 let project;
-let server;
-let browser;
-
-before(async () => {
-  project = mkdtempSync(join(tmpdir(), 'wasm-errgroup-user-'));
-  const tarball = execFileSync('npm', ['pack', join(root, 'pkg'), '--pack-destination', project, '--silent'], {
-    encoding: 'utf8',
-  }).trim().split('\n').pop();
-  writeFileSync(join(project, 'package.json'), '{ "name": "user-app", "private": true, "type": "module" }\n');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(project, tarball)], {
-    cwd: project,
-  });
-  cpSync(join(here, 'scenario.mjs'), join(project, 'scenario.mjs'));
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
-  server = createServer((req, res) => {
-    try {
-      const path = join(project, decodeURIComponent(new URL(req.url, 'http://x').pathname));
-      const body = readFileSync(path);
-      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { chromium } = tools('playwright-core');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-  if (project) rmSync(project, { recursive: true, force: true });
-});
+before(async () => { project = await makeProject(); });
+after(async () => { await project?.close(); });
 
 function runNode(file, source) {
-  writeFileSync(join(project, file), source);
-  return JSON.parse(execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8' }));
+  project.write(file, source);
+  return project.run(file);
 }
 
-async function runPage(html) {
-  writeFileSync(join(project, 'page.html'), html);
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error));
-  await page.goto(`http://127.0.0.1:${server.address().port}/page.html`);
-  const result = await page.waitForFunction(() => window.result, null, { timeout: 10_000 });
-  const value = await result.jsonValue();
-  await page.close();
-  assert.deepEqual(errors, []);
-  return value;
+function runPage(html) {
+  project.write('page.html', html);
+  return project.open('chromium', project.url('page.html'));
 }
 
 test('Node ESM: import { ErrGroup } from "wasm-errgroup", no init()', () => {
@@ -105,21 +56,21 @@ test('a <script type="module"> page with no bundler, in headless Chromium', asyn
 });
 
 test('an esbuild bundle, in headless Chromium', async () => {
-  writeFileSync(join(project, 'entry.js'), `
+  project.write('entry.js', `
     import { ErrGroup } from 'wasm-errgroup';
     import { scenario } from './scenario.mjs';
     window.result = await scenario(ErrGroup);`);
   execFileSync(bin('esbuild'), ['entry.js', '--bundle', '--format=esm', '--platform=browser',
-    '--target=es2022', '--minify', '--outfile=dist/app.js', '--log-level=warning'], { cwd: project });
+    '--target=es2022', '--minify', '--outfile=dist/app.js', '--log-level=warning'], { cwd: project.dir });
   // The core is inlined: there is no .wasm file to copy next to the bundle.
-  const bundle = readFileSync(join(project, 'dist/app.js'), 'utf8');
+  const bundle = readFileSync(join(project.dir, 'dist/app.js'), 'utf8');
   assert.ok(!bundle.includes('node:'), 'the browser bundle pulls in nothing of Node');
   const out = await runPage('<!doctype html><script type="module" src="./dist/app.js"></script>');
   assert.deepEqual(out, expected);
 });
 
 test('a webpack 5 bundle, in headless Chromium', async () => {
-  writeFileSync(join(project, 'entry-webpack.js'), `
+  project.write('entry-webpack.js', `
     import { ErrGroup } from 'wasm-errgroup';
     import { scenario } from './scenario.mjs';
     window.result = await scenario(ErrGroup);`);
@@ -127,9 +78,9 @@ test('a webpack 5 bundle, in headless Chromium', async () => {
   const stats = await new Promise((resolve, reject) => {
     webpack({
       mode: 'production',
-      context: project,
+      context: project.dir,
       entry: './entry-webpack.js',
-      output: { path: join(project, 'dist-webpack'), filename: 'app.js' },
+      output: { path: join(project.dir, 'dist-webpack'), filename: 'app.js' },
     }, (error, result) => (error ? reject(error) : resolve(result)));
   });
   assert.ok(!stats.hasErrors(), stats.toString('errors-only'));
@@ -142,7 +93,7 @@ test('a webpack 5 bundle, in headless Chromium', async () => {
 
 /** Runs tsc over `files` with `compilerOptions`; returns its output, and whether it passed. */
 function tsc(name, compilerOptions, files) {
-  const dir = join(project, name);
+  const dir = join(project.dir, name);
   mkdirSync(dir, { recursive: true });
   for (const [file, source] of Object.entries(files)) writeFileSync(join(dir, file), source);
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
@@ -153,7 +104,7 @@ function tsc(name, compilerOptions, files) {
     files: Object.keys(files),
   }));
   try {
-    return { ok: true, out: execFileSync(bin('tsc'), ['-p', dir], { cwd: project, encoding: 'utf8' }) };
+    return { ok: true, out: execFileSync(bin('tsc'), ['-p', dir], { cwd: project.dir, encoding: 'utf8' }) };
   } catch (error) {
     return { ok: false, out: `${error.stdout}${error.stderr}` };
   }

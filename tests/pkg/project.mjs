@@ -1,0 +1,86 @@
+// A user's project: the packed npm package installed into a fresh folder
+// outside the repo, a static server over it on 127.0.0.1, and headless
+// browsers to open its pages. Shared by the tests of tests/pkg/.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openBrowser } from '../../scripts/webdriver.mjs';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+export const tools = createRequire(join(root, 'tools/package.json'));
+export const bin = (name) => join(root, 'tools/node_modules/.bin', name);
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+
+/** Packs pkg/ and installs it, with `scenario.mjs`, into a new project. */
+export async function makeProject() {
+  const dir = mkdtempSync(join(tmpdir(), 'wasm-errgroup-user-'));
+  const tarball = execFileSync('npm', ['pack', join(root, 'pkg'), '--pack-destination', dir, '--silent'], {
+    encoding: 'utf8',
+  }).trim().split('\n').pop();
+  writeFileSync(join(dir, 'package.json'), '{ "name": "user-app", "private": true, "type": "module" }\n');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(dir, tarball)], { cwd: dir });
+  cpSync(join(here, 'scenario.mjs'), join(dir, 'scenario.mjs'));
+  const server = createServer((req, res) => {
+    try {
+      const path = join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+      const body = readFileSync(path);
+      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const browsers = {};
+  return {
+    dir,
+    url: (path) => `http://127.0.0.1:${server.address().port}/${path}`,
+    write(file, source) {
+      writeFileSync(join(dir, file), source);
+    },
+    /** Runs `file` with Node (or `runtime`), and parses the JSON it prints last. */
+    run(file, runtime = process.execPath, args = []) {
+      const out = execFileSync(runtime, [...args, file], { cwd: dir, encoding: 'utf8' });
+      return JSON.parse(out.trim().split('\n').pop());
+    },
+    /** Opens `url` in `engine` and returns `window.result` once set; fails on page errors. */
+    async open(engine, url) {
+      if (engine === 'chromium') {
+        browsers.chromium ??= await tools('playwright-core').chromium.launch({
+          executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+          args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+            '--disable-component-update', '--disable-sync', '--no-first-run'],
+        });
+        const page = await browsers.chromium.newPage();
+        const errors = [];
+        page.on('pageerror', (error) => errors.push(error));
+        try {
+          await page.goto(url);
+          const result = await page.waitForFunction(() => window.result, null, { timeout: 20_000 });
+          const value = await result.jsonValue();
+          if (errors.length > 0) throw errors[0];
+          return value;
+        } finally {
+          await page.close();
+        }
+      }
+      browsers[engine] ??= await openBrowser(engine);
+      const browser = browsers[engine];
+      await browser.goto(url);
+      const value = await browser.waitFor('window.result || (window.pageError && { pageError: String(window.pageError) })');
+      if (value.pageError) throw new Error(`${engine}: ${value.pageError}`);
+      return value;
+    },
+    async close() {
+      for (const browser of Object.values(browsers)) await browser.close();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
