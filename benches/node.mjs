@@ -86,4 +86,4 @@ for (let round = 0; round < options.rounds; round++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const rustPerTask = Object.fromEntries(Object.entries(rustTimes).map(([name, ts]) => [name, (median(ts) * 1000) / options.tasks]));
 
-console.log(JSON.stringify({ results, memory, rust: rustPerTask, version: process.version }));
+console.log(JSON.stringify({ results, memory, rust: rustPerTask, version: `Node ${process.version}` }));

@@ -1,17 +1,17 @@
 // Speed, memory and size of wasm-errgroup against its peers, in one run:
 // scenarios A to D (benches/scenarios.js) in Node, headless Chromium and
-// headless Firefox, the Rust Group against spawn_local and futures, the
+// headless Firefox (and WebKit, if asked), the Rust Group against spawn_local and futures, the
 // heap a queued task holds, and the package's size. Prints ratios, never
 // asserts a time.
 //
-//   node benches/run.mjs [--tasks 100000] [--rounds 7] [--engines node,chromium,firefox] [--smoke]
+//   node benches/run.mjs [--tasks 100000] [--rounds 7] [--engines node,chromium,firefox,webkit] [--smoke]
 //
 // It installs the peers itself (benches/package.json) and builds the Rust
 // contenders (benches/rust/); build the package first (node
 // scripts/build-pkg.mjs; scripts/test.sh does). --smoke runs a few hundred
 // tasks once per engine, for the test command: it checks that the bench
 // runs and prints numbers.
-import { spawnSync, spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -20,6 +20,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { openBrowser } from '../scripts/webdriver.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const here = join(root, 'benches');
@@ -84,7 +85,9 @@ if (browsers.length > 0) {
   const url = `http://127.0.0.1:${server.address().port}/`;
   try {
     if (browsers.includes('chromium')) results.chromium = await inChromium(tools, url);
-    if (browsers.includes('firefox')) results.firefox = await inFirefox(url);
+    for (const kind of ['firefox', 'webkit']) {
+      if (browsers.includes(kind)) results[kind] = await inWebDriver(kind, url);
+    }
   } finally {
     server.close();
   }
@@ -109,43 +112,19 @@ async function inChromium(tools, url) {
   }
 }
 
-/** Firefox through geckodriver's W3C WebDriver HTTP API (Playwright cannot drive Debian's Firefox). */
-async function inFirefox(url) {
-  const port = 4400 + Math.floor(Math.random() * 1000);
-  const driver = spawn('geckodriver', ['--port', String(port)], { stdio: 'ignore' });
-  const base = `http://127.0.0.1:${port}`;
-  const call = async (method, path, body) => {
-    const response = await fetch(base + path, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
-    const json = await response.json();
-    if (json.value?.error) throw new Error(`${path}: ${json.value.error}: ${json.value.message}`);
-    return json.value;
-  };
+/** Firefox or WebKit, through WebDriver (Playwright cannot drive Debian's Firefox). */
+async function inWebDriver(kind, url) {
+  const browser = await openBrowser(kind);
   try {
-    for (let i = 0; i < 100; i++) {
-      try { await call('GET', '/status'); break; } catch { await new Promise((resolve) => setTimeout(resolve, 100)); }
-    }
-    const session = await call('POST', '/session', {
-      capabilities: { alwaysMatch: { 'moz:firefoxOptions': { args: ['-headless'] } } },
-    });
-    const id = session.sessionId;
-    try {
-      await call('POST', `/session/${id}/timeouts`, { script: 3_600_000 });
-      await call('POST', `/session/${id}/url`, { url });
-      for (let i = 0; i < 100; i++) {
-        if (await call('POST', `/session/${id}/execute/sync`, { script: 'return typeof window.runBench', args: [] }) === 'function') break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      const out = await call('POST', `/session/${id}/execute/async`, {
-        script: 'const done = arguments[arguments.length - 1]; window.runBench(arguments[0]).then((r) => done(JSON.stringify(r)), (e) => done("ERROR " + e));',
-        args: [options],
-      });
-      if (out.startsWith('ERROR')) throw new Error(out);
-      return { results: JSON.parse(out), version: `Firefox ${session.capabilities.browserVersion}` };
-    } finally {
-      await call('DELETE', `/session/${id}`).catch(() => {});
-    }
+    await browser.goto(url);
+    await browser.waitFor("typeof window.runBench === 'function' || null");
+    const out = await browser.evaluateAsync(
+      'const done = arguments[arguments.length - 1]; window.runBench(arguments[0]).then((r) => done(JSON.stringify(r)), (e) => done("ERROR " + e));',
+      options);
+    if (out.startsWith('ERROR')) throw new Error(out);
+    return { results: JSON.parse(out), version: browser.version };
   } finally {
-    driver.kill();
+    await browser.close();
   }
 }
 
@@ -175,7 +154,7 @@ for (const [engine, { results: byScenario, version }] of Object.entries(results)
 }
 if (results.node) {
   const { memory, rust } = results.node;
-  console.log(`\n## Node ${results.node.version}: heap bytes a task holds while it waits for a slot (its promise held)`);
+  console.log(`\n## ${results.node.version}: heap bytes a task holds while it waits for a slot (its promise held)`);
   for (const [name, bytes] of Object.entries(memory)) console.log(`  ${pad(name, 16)} ${String(bytes).padStart(5)} B   ${num(bytes / memory['p-limit'])}x p-limit`);
   console.log(`\n## Rust, wasm in Node: ${tasks} futures that complete at once, µs per future`);
   for (const [name, us] of Object.entries(rust)) {

@@ -10,7 +10,9 @@
 #   node      `node --test` runs tests/js/ against the package, and tests/pkg/
 #             against its packed tarball in Node ESM, Node CJS, a
 #             bundler-free page, an esbuild and a webpack bundle (headless
-#             Chromium), and tsc
+#             Chromium), tsc in three setups, and every environment of the
+#             README's "Where it runs" (tests/pkg/environments.test.mjs)
+#   bench     benches/run.mjs --smoke: the bench runs in every engine
 #
 # Ends with one line "N passed, N failed" over all of them; exits non-zero if
 # anything failed. ENGINES="node chrome" runs a subset of engines.
@@ -120,6 +122,11 @@ p=$(awk '/^# pass/ {print $3}' "$LOG_DIR/js.log"); f=$(awk '/^# fail/ {print $3}
 p=${p:-0}; f=${f:-0}; if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); [ "$rc" -eq 0 ] || STATUS=1
 SUMMARY+=("$(printf '%-28s %5d passed, %d failed' "node --test (package)" "$p" "$f")")
+
+say "bench (smoke)"
+# A few hundred tasks per scenario and engine, once: the bench still runs
+# and prints numbers. It asserts no time.
+check "bench smoke run (4 engines)" node benches/run.mjs --smoke --engines node,chromium,firefox,webkit
 
 say "summary"
 printf '%s\n' "${SUMMARY[@]}"
