@@ -12,6 +12,7 @@
 #             bundler-free page, an esbuild and a webpack bundle (headless
 #             Chromium), tsc in three setups, and every environment of the
 #             README's "Where it runs" (tests/pkg/environments.test.mjs)
+#             and tests/demo/ drives the demo pages in headless Chromium
 #   bench     benches/run.mjs --smoke: the bench runs in every engine
 #
 # Ends with one line "N passed, N failed" over all of them; exits non-zero if
@@ -53,10 +54,11 @@ check() {
 }
 
 say "npm package"
-# The package, and a core with test hooks (a deliberate panic, a stack
-# probe) for tests/js/ (never part of the package).
+# The package, a core with test hooks (a deliberate panic, a stack probe)
+# for tests/js/ (never part of the package), and the demo's Rust page.
 if node scripts/build-pkg.mjs >"$LOG_DIR/pkg.log" 2>&1 \
-  && node scripts/build-pkg.mjs --test-hooks >>"$LOG_DIR/pkg.log" 2>&1; then
+  && node scripts/build-pkg.mjs --test-hooks >>"$LOG_DIR/pkg.log" 2>&1 \
+  && bash scripts/build-demo.sh >>"$LOG_DIR/pkg.log" 2>&1; then
   PASSED=$((PASSED + 1)); SUMMARY+=("$(printf '%-28s %5s' "package build" ok)")
   grep -E '^core:' "$LOG_DIR/pkg.log" | head -1
 else
@@ -116,7 +118,7 @@ for engine in ${ENGINES:-node chrome firefox webkit}; do
 done
 
 say "node --test"
-node --expose-gc --test tests/js/ tests/pkg/ 2>&1 | tee "$LOG_DIR/js.log" | grep -E '^not ok|^# (pass|fail)|growth|bytes'
+node --expose-gc --test tests/js/ tests/pkg/ tests/demo/ 2>&1 | tee "$LOG_DIR/js.log" | grep -E '^not ok|^# (pass|fail)|growth|bytes'
 rc=${PIPESTATUS[0]}
 p=$(awk '/^# pass/ {print $3}' "$LOG_DIR/js.log"); f=$(awk '/^# fail/ {print $3}' "$LOG_DIR/js.log")
 p=${p:-0}; f=${f:-0}; if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi

@@ -1,0 +1,58 @@
+// `./scripts/demo.sh --headless`: runs one batch on the demo page in headless
+// Chromium, prints its story, and writes screenshots of the JS page and the
+// Rust page at a desktop and a phone width.
+//
+//   node www/headless.mjs [--out target/demo-screenshots]
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startDemoServer } from './server.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({ options: { out: { type: 'string', default: join(root, 'target/demo-screenshots') } } });
+mkdirSync(values.out, { recursive: true });
+
+const server = await startDemoServer(0);
+const { chromium } = createRequire(join(root, 'tools/package.json'))('playwright-core');
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  const sizes = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+  let story = null;
+  for (const [size, viewport] of Object.entries(sizes)) {
+    for (const page of ['index', 'rust']) {
+      const tab = await browser.newPage({ viewport });
+      await tab.goto(`${server.origin}/${page === 'index' ? '' : 'rust.html'}`);
+      await tab.click('#run');
+      await tab.waitForFunction(() => window.demo?.state === 'done', null, { timeout: 60_000 });
+      if (page === 'index' && !story) story = await tab.evaluate(() => window.demo);
+      const file = join(values.out, `${page}-${size}.png`);
+      await tab.screenshot({ path: file, fullPage: true });
+      console.log(`screenshot: ${file}`);
+      await tab.close();
+    }
+  }
+  tell(story);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+/** Prints what one batch did, contender by contender. */
+function tell({ settings, runs }) {
+  const limit = settings.limit === null || settings.limit === Infinity ? 'no limit' : `limit ${settings.limit}`;
+  console.log(`\n${settings.count} requests, ${limit}; request ${settings.failAt} fails after ${settings.failAfter} ms.`);
+  for (const run of Object.values(runs)) {
+    console.log(`\n${run.title}: at most ${run.peak} requests ran at once`);
+    for (const row of run.rows) {
+      const when = row.started === null ? '' : `${Math.round(row.started)}–${Math.round(row.ended)} ms`;
+      console.log(`  #${String(row.id).padEnd(3)} ${row.state.padEnd(8)} ${when.padEnd(14)} server: ${row.server.padEnd(15)} ${row.detail}`);
+    }
+    console.log(`  ${run.outcome}; wall time ${run.wall} ms`);
+  }
+}
