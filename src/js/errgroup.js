@@ -43,18 +43,39 @@ const INVALID = 7; // any call: the handle names no core
 const NEW_ZERO_GROUP = 0;
 const NEW_GROUP_WITH_SIGNAL = 1;
 
+/**
+ * The core's calls (src/js/mod.rs): numbers in, numbers out.
+ * @typedef {object} CoreExports
+ * @property {(state: number, limit: number) => number} group_open
+ * @property {(handle: number, onlyNow: number) => number} group_go
+ * @property {(handle: number) => number} group_wait
+ * @property {(handle: number) => number} group_abort
+ * @property {(handle: number) => number} group_begin
+ * @property {(handle: number, ended: number, pump: number) => number} group_step
+ * @property {(handle: number, limit: number) => number} group_set_limit
+ * @property {(handle: number, queued: number) => number} group_count
+ * @property {(handle: number) => number} group_close
+ */
+
 /** The raw exports of the WebAssembly instance, from install(). */
-let wasm = null;
-/** Once the instance has trapped: the Error every later call throws. */
+let wasm = /** @type {CoreExports} */ (/** @type {unknown} */ (null));
+/** @type {Error | null} Once the instance has trapped: the Error every later call throws. */
 let crashed = null;
-/** Everything with promises a trap must settle: busy groups, map runs. */
+/** @type {Set<ErrGroup | { crash(error: Error): void }>} Everything with promises a trap must settle: busy groups, map runs. */
 const live = new Set();
 
 const then = Promise.prototype.then;
+/** @param {string} name */
+function getter(name) {
+  return Object.getOwnPropertyDescriptor(AbortSignal.prototype, name)?.get;
+}
+
 /** A promise every group shares, never handed out. */
 const resolved = Promise.resolve();
-const abortedOf = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted').get;
-const reasonOf = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'reason').get;
+/** The getters of AbortSignal.prototype, which check that `this` is one. */
+const abortedOf = /** @type {(this: AbortSignal) => boolean} */ (getter('aborted'));
+const reasonOf = /** @type {(this: AbortSignal) => unknown} */ (getter('reason'));
+/** @type {AbortSignal | null} */
 let neverAborts = null;
 /**
  * The reason a withSignal group's signal aborts with once its wait()
@@ -64,14 +85,29 @@ let neverAborts = null;
 const settledReason = Object.freeze(new DOMException('wasm-errgroup: the group has settled', 'AbortError'));
 /** What admits a task as skipped: it is never called. */
 const SKIPPED = Symbol('skipped');
-/** `#crash` and the private calls `map.js` makes, set by ErrGroup's static block. */
+/** @type {(group: ErrGroup, error: Error) => void} `#crash`, set by ErrGroup's static block. */
 let crashGroup;
-/** @internal */
+/**
+ * The private calls `map.js` makes, set by ErrGroup's static block.
+ * @type {{
+ *   withSignal(parent: AbortSignal | undefined, limit: number, run: MapHooks): ErrGroup,
+ *   take(group: ErrGroup): boolean | undefined,
+ *   begin(group: ErrGroup): boolean | undefined,
+ *   end(group: ErrGroup, failed: boolean, error?: unknown): void,
+ *   whenIdle(group: ErrGroup, resolve: (value?: unknown) => void, reject: (error: unknown) => void): void,
+ * }}
+ */
 export let groupInternals;
+
+/**
+ * What a group serving ErrGroup.map calls on its run.
+ * @typedef {{ pull(): void, stop(): void }} MapHooks
+ */
 
 /**
  * Hands this module the raw exports of the WebAssembly instance. The
  * package's entry calls it once; tests call it with their own instance.
+ * @param {CoreExports} exports
  */
 export function install(exports) {
   wasm = exports;
@@ -84,26 +120,27 @@ export class ErrGroup {
   #state = NEW_ZERO_GROUP;
   /** As the user set it; the core gets it whenever it opens. */
   #limit = Infinity;
-  /** The first failure, once the core says there is one. */
+  /** @type {unknown} The first failure, once the core says there is one. */
   #error = undefined;
-  /** withSignal groups: aborted on a failure, the parent's abort, settle. */
+  /** @type {AbortController | null} withSignal groups: aborted on a failure, the parent's abort, settle. */
   #controller = null;
-  /** What every task is called with. */
+  /** @type {AbortSignal} What every task is called with. */
   #signal;
-  /** withSignal(parent): `{ signal, listener }` while it listens. */
+  /** @type {{ signal: AbortSignal, listener: () => void } | null} withSignal(parent), while it listens. */
   #parent = null;
-  /** Tasks waiting for a slot, oldest first: the resolve that admits each, and the task. */
+  /** @type {Fifo | null} Tasks waiting for a slot, oldest first: the resolve that admits each, and the task. */
   #queue = null;
-  /** Tasks admitted whose start reaction has not run yet, in admission order. */
+  /** @type {Fifo | null} Tasks admitted whose start reaction has not run yet, in admission order. */
   #admitted = null;
-  /** Pending wait() promises: resolve, reject, resolve, reject... */
+  /** @type {Settle[] | null} Pending wait() promises: resolve, reject, resolve, reject... */
   #waiters = null;
-  /** The reaction that starts each admitted task; made at the first. */
+  /** @type {((admitted: unknown) => void) | null} The reaction that starts each admitted task; made at the first. */
   #starter = null;
-  /** What settles a task that returned a thenable; made at the first. */
+  /** @type {(() => void) | null} What settles a task that returned a thenable; made at the first. */
   #fulfilled = null;
+  /** @type {((error: unknown) => void) | null} */
   #rejected = null;
-  /** The map run this group serves, told when a slot frees or it aborts. */
+  /** @type {MapHooks | null} The map run this group serves, told when a slot frees or it aborts. */
   #run = null;
   /** Tasks wait behind a limit of 0 and none runs; see #stall(). */
   #stuck = false;
@@ -164,11 +201,11 @@ export class ErrGroup {
     // call's async context, and before the core counts the task: making
     // promises can throw (a full stack).
     const admission = deferred();
-    const admit = capturedResolve;
+    const admit = /** @type {Settle | null} */ (capturedResolve);
     capturedResolve = capturedReject = null;
     if (admit === null) throw stackFull(admission);
     const started = then.call(admission, this.#starter ??= (admitted) => {
-      if (admitted !== SKIPPED) this.#begin(this.#admitted.shift());
+      if (admitted !== SKIPPED) this.#begin(/** @type {Fifo} */ (this.#admitted).shift());
     });
     const admitted = (this.#admitted ??= new Fifo());
     const queue = this.#limit === Infinity ? this.#queue : (this.#queue ??= new Fifo());
@@ -195,7 +232,7 @@ export class ErrGroup {
         return started;
       case ADMIT_QUEUED:
         // Only a finite limit queues, and then `queue` is there.
-        queue.items.push(admit, task);
+        /** @type {Fifo} */ (queue).items.push(admit, task);
         return started;
       case ADMIT_SKIP:
         admit(SKIPPED);
@@ -269,8 +306,8 @@ export class ErrGroup {
   wait() {
     this.#usable('ErrGroup.wait');
     const promise = deferred();
-    const resolve = capturedResolve;
-    const reject = capturedReject;
+    const resolve = /** @type {Settle | null} */ (capturedResolve);
+    const reject = /** @type {Settle} */ (capturedReject);
     capturedResolve = capturedReject = null;
     if (resolve === null) throw stackFull(promise);
     const waiters = (this.#waiters ??= []);
@@ -464,7 +501,7 @@ export class ErrGroup {
     }
     this.#run?.stop();
     // Runs the signal's listeners, which may call back into the group.
-    this.#controller.abort(reason);
+    /** @type {AbortController} */ (this.#controller).abort(reason);
   }
 
   /** Does what the core answers until it has nothing to do now. */
@@ -488,7 +525,7 @@ export class ErrGroup {
   #apply(answer) {
     let count = answer >>> 5;
     if (count > 0) {
-      const queue = this.#queue;
+      const queue = /** @type {Fifo} */ (this.#queue);
       if ((answer & STEP_SKIP) !== 0) {
         while (count-- > 0) {
           const admit = queue.shift();
@@ -496,7 +533,7 @@ export class ErrGroup {
           admit(SKIPPED);
         }
       } else {
-        const admitted = this.#admitted.items;
+        const admitted = /** @type {Fifo} */ (this.#admitted).items;
         while (count-- > 0) {
           const admit = queue.shift();
           admitted.push(queue.shift());
@@ -650,7 +687,10 @@ if (typeof Symbol.dispose === 'symbol') {
  * The functions that settle the promise just made: one executor for every
  * promise, so that making one costs no closure.
  */
+/** @typedef {(value?: unknown) => void} Settle */
+/** @type {Settle | null} */
 let capturedResolve = null;
+/** @type {Settle | null} */
 let capturedReject = null;
 const captureResolve = (resolve, reject) => {
   capturedResolve = resolve;

@@ -9,6 +9,7 @@
 import core from 'wasm-errgroup:core';
 import { ErrGroup, install } from './errgroup.js';
 
-install(new WebAssembly.Instance(new WebAssembly.Module(core)).exports);
+const { exports } = new WebAssembly.Instance(new WebAssembly.Module(core));
+install(/** @type {import('./errgroup.js').CoreExports} */ (/** @type {unknown} */ (exports)));
 
 export { ErrGroup };

@@ -217,7 +217,7 @@ class MapRun {
 /** The iterator of `items`, async first, like `for await`. */
 function iterate(items) {
   if (items !== null && items !== undefined) {
-    for (const [symbol, async] of [[Symbol.asyncIterator, true], [Symbol.iterator, false]]) {
+    for (const { symbol, async } of [{ symbol: Symbol.asyncIterator, async: true }, { symbol: Symbol.iterator, async: false }]) {
       const method = items[symbol];
       if (method === undefined || method === null) continue;
       if (typeof method !== 'function') break;

@@ -29,8 +29,49 @@ use wasm_bindgen::prelude::*;
 
 use crate::state::{Admit, Cause, Count, Ended, Next, Outcome, State};
 
-/// What every call answers for a handle that names no core.
-pub const INVALID: u32 = 7;
+/// The answers, named as `errgroup.js` names them
+/// (tests/js/protocol.test.mjs checks that the two files agree).
+mod answer {
+    /// `group_go`: the task holds a slot.
+    pub const ADMIT_START: u32 = 0;
+    /// `group_go`: the task waits for a slot.
+    pub const ADMIT_QUEUED: u32 = 1;
+    /// `group_go`: the signal has aborted; the task is skipped.
+    pub const ADMIT_SKIP: u32 = 2;
+    /// `group_go`: a group with a signal whose `wait` completed.
+    pub const ADMIT_CLOSED: u32 = 3;
+    /// `group_go` for `tryGo`: no slot is free now.
+    pub const ADMIT_NOT_NOW: u32 = 4;
+    /// `group_step`'s `ended`: no task ended.
+    pub const TASK_NONE: u32 = 0;
+    /// `group_step`'s `ended`: the task succeeded.
+    pub const TASK_OK: u32 = 1;
+    /// `group_step`'s `ended`: the task threw or rejected.
+    pub const TASK_FAILED: u32 = 2;
+    /// `group_step`: keep the task's error as the first failure.
+    pub const KEPT_FIRST_FAILURE: u32 = 1;
+    /// `group_step`: keep it, and abort the signal with it first.
+    pub const KEPT_FIRST_FAILURE_ABORTS: u32 = 2;
+    /// `group_step`: the tasks counted are skipped, not started.
+    pub const STEP_SKIP: u32 = 16;
+    /// `group_step`: nothing to do until a task ends.
+    pub const NEXT_BUSY: u32 = 2;
+    /// `group_step`: tasks wait behind a limit of 0 and none runs.
+    pub const NEXT_STUCK: u32 = 3;
+    /// `group_step`: abort the signal as settled, then ask again.
+    pub const NEXT_SETTLE: u32 = 4;
+    /// `group_step`: more to start or skip; ask again.
+    pub const NEXT_MORE: u32 = 5;
+    /// `group_step`: idle, and `wait` reports success.
+    pub const NEXT_IDLE_DONE: u32 = 8;
+    /// `group_step`: idle, and `wait` reports the first failure.
+    pub const NEXT_IDLE_FAILED: u32 = 9;
+    /// `group_step`: idle, and `wait` reports the parent's reason.
+    pub const NEXT_IDLE_SKIPPED: u32 = 10;
+    /// Any call: the handle names no core.
+    pub const INVALID: u32 = 7;
+}
+use answer::*;
 
 /// Slots in a chunk.
 const CHUNK: usize = 256;
@@ -166,13 +207,17 @@ pub fn group_open(state: u32, limit: f64) -> u32 {
 pub fn group_go(handle: u32, only_now: u32) -> u32 {
     with(handle, |core| {
         if only_now != 0 {
-            return if core.try_go() { 0 } else { 4 };
+            return if core.try_go() {
+                ADMIT_START
+            } else {
+                ADMIT_NOT_NOW
+            };
         }
         match core.go(()) {
-            Admit::Start(()) => 0,
-            Admit::Queued => 1,
-            Admit::Skip(()) => 2,
-            Admit::Closed(()) => 3,
+            Admit::Start(()) => ADMIT_START,
+            Admit::Queued => ADMIT_QUEUED,
+            Admit::Skip(()) => ADMIT_SKIP,
+            Admit::Closed(()) => ADMIT_CLOSED,
         }
     })
 }
@@ -221,13 +266,17 @@ pub fn group_begin(handle: u32) -> u32 {
 pub fn group_step(handle: u32, ended: u32, pump: u32) -> u32 {
     with(handle, |core| {
         let kept = match ended {
-            0 => Ended::Quietly,
-            _ => core.finish(ended == 2),
+            TASK_NONE => Ended::Quietly,
+            _ => core.finish(ended == TASK_FAILED),
         };
         match kept {
-            Ended::FirstFailureAborts => 2,
+            Ended::FirstFailureAborts => KEPT_FIRST_FAILURE_ABORTS,
             kept => {
-                let kept = u32::from(kept == Ended::FirstFailure);
+                let kept = if kept == Ended::FirstFailure {
+                    KEPT_FIRST_FAILURE
+                } else {
+                    0
+                };
                 let next = if pump != 0 { next_all(core) } else { 0 };
                 next << 2 | kept
             }
@@ -243,26 +292,33 @@ fn next_all(core: &mut State<Count>) -> u32 {
     let mut skip = 0;
     loop {
         let last = match core.next() {
-            Next::Start(()) => 0,
-            Next::Skip(()) => 1,
-            Next::Busy => 2,
-            Next::Stuck => 3,
-            Next::Settle => 4,
+            Next::Start(()) => {
+                count += 1;
+                skip = 0;
+                if count < MAX_COUNT {
+                    continue;
+                }
+                NEXT_MORE
+            }
+            // Starts and skips never mix: the core skips only once aborted.
+            Next::Skip(()) => {
+                count += 1;
+                skip = STEP_SKIP;
+                if count < MAX_COUNT {
+                    continue;
+                }
+                NEXT_MORE
+            }
+            Next::Busy => NEXT_BUSY,
+            Next::Stuck => NEXT_STUCK,
+            Next::Settle => NEXT_SETTLE,
             Next::Idle => match core.outcome() {
-                Outcome::Done => 8,
-                Outcome::Failed => 9,
-                Outcome::Skipped => 10,
+                Outcome::Done => NEXT_IDLE_DONE,
+                Outcome::Failed => NEXT_IDLE_FAILED,
+                Outcome::Skipped => NEXT_IDLE_SKIPPED,
             },
         };
-        if last > 1 {
-            return count << 5 | skip << 4 | last;
-        }
-        // Starts and skips never mix: the core skips only once aborted.
-        skip = last;
-        count += 1;
-        if count == MAX_COUNT {
-            return count << 5 | skip << 4 | 5;
-        }
+        return count << 5 | skip | last;
     }
 }
 
