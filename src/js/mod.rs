@@ -267,7 +267,8 @@ pub fn group_step(handle: u32, ended: u32, pump: u32) -> u32 {
     with(handle, |core| {
         let kept = match ended {
             TASK_NONE => Ended::Quietly,
-            _ => core.finish(ended == TASK_FAILED),
+            TASK_OK | TASK_FAILED => core.finish(ended == TASK_FAILED),
+            _ => return INVALID,
         };
         match kept {
             Ended::FirstFailureAborts => KEPT_FIRST_FAILURE_ABORTS,
