@@ -13,6 +13,11 @@ import { run } from './scenarios.js';
 const options = JSON.parse(process.argv[2]);
 const gc = globalThis.gc;
 const results = await run({ ErrGroup, pMap, pLimit, mapLimit: asyncLib.mapLimit, newQueue }, { ...options, gc });
+const version = `Node ${process.version}`;
+if (options.scenariosOnly) {
+  console.log(JSON.stringify({ results, version }));
+  process.exit(0);
+}
 
 /**
  * Heap bytes each of `n` no-op tasks holds while it waits behind a running
@@ -86,4 +91,4 @@ for (let round = 0; round < options.rounds; round++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const rustPerTask = Object.fromEntries(Object.entries(rustTimes).map(([name, ts]) => [name, (median(ts) * 1000) / options.tasks]));
 
-console.log(JSON.stringify({ results, memory, rust: rustPerTask, version: `Node ${process.version}` }));
+console.log(JSON.stringify({ results, memory, rust: rustPerTask, version }));

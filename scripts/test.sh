@@ -130,7 +130,7 @@ SUMMARY+=("$(printf '%-28s %5d passed, %d failed' "node --test (package)" "$p" "
 say "bench (smoke)"
 # A few hundred tasks per scenario and engine, once: the bench still runs
 # and prints numbers. It asserts no time.
-check "bench smoke run (4 engines)" node benches/run.mjs --smoke --engines node,chromium,firefox,webkit
+check "bench smoke run (5 engines)" node benches/run.mjs --smoke --engines node,node22,chromium,firefox,webkit
 
 say "summary"
 printf '%s\n' "${SUMMARY[@]}"

@@ -196,6 +196,13 @@ export class ErrGroup {
   go(task) {
     if (typeof task !== 'function') throw typeError('ErrGroup.go: task must be a function, got ', task);
     this.#usable('ErrGroup.go');
+    // While nothing is queued, a slot may be free: the task then needs no
+    // promise of its own.
+    const queue = this.#queue;
+    if (queue === null || queue.length === 0) {
+      const started = this.#start(task);
+      if (started !== null) return started;
+    }
     // The promise go() returns follows the reaction that starts the task
     // once it is admitted. Registered now, so that the task runs in this
     // call's async context, and before the core counts the task: making
@@ -204,11 +211,8 @@ export class ErrGroup {
     const admit = /** @type {Settle | null} */ (capturedResolve);
     capturedResolve = capturedReject = null;
     if (admit === null) throw stackFull(admission);
-    const started = then.call(admission, this.#starter ??= (admitted) => {
-      if (admitted !== SKIPPED) this.#begin(/** @type {Fifo} */ (this.#admitted).shift());
-    });
-    const admitted = (this.#admitted ??= new Fifo());
-    const queue = this.#limit === Infinity ? this.#queue : (this.#queue ??= new Fifo());
+    const started = then.call(admission, this.#starter);
+    const waiting = (this.#queue ??= new Fifo());
     const core = this.#open();
     let answer;
     try {
@@ -217,22 +221,11 @@ export class ErrGroup {
       throw this.#unopen(error);
     }
     switch (answer) {
-      case ADMIT_START:
-        try {
-          // Built-ins only, from here: a function of ours could be stopped
-          // at its entry by a full stack.
-          admitted.items.push(task);
-          admit();
-        } catch (error) {
-          // A full stack, while resolving (Node's promise hooks run JS):
-          // give the slot back, so the core is as before this call.
-          wasm.group_step(core, TASK_OK, 0);
-          throw this.#unopen(error);
-        }
-        return started;
       case ADMIT_QUEUED:
-        // Only a finite limit queues, and then `queue` is there.
-        /** @type {Fifo} */ (queue).items.push(admit, task);
+        // Stores only, from here: a function of ours could be stopped at
+        // its entry by a full stack.
+        waiting.items[waiting.tail++] = admit;
+        waiting.items[waiting.tail++] = task;
         return started;
       case ADMIT_SKIP:
         admit(SKIPPED);
@@ -242,6 +235,7 @@ export class ErrGroup {
         this.#pump();
         throw new Error('ErrGroup.go: the group has settled and its signal has aborted; create a new group for more work');
       default:
+        // ADMIT_START cannot come: #start found no free slot just before.
         throw broken(answer);
     }
   }
@@ -254,11 +248,21 @@ export class ErrGroup {
   tryGo(task) {
     if (typeof task !== 'function') throw typeError('ErrGroup.tryGo: task must be a function, got ', task);
     this.#usable('ErrGroup.tryGo');
-    // As in go(): registered before the core counts the task, and called
-    // only if it did.
-    let admitted = false;
-    then.call(resolved, () => {
-      if (admitted) this.#begin(task);
+    if (this.#start(task) !== null) return true;
+    this.#pump();
+    return false;
+  }
+
+  /**
+   * Takes a slot for `task` if one is free and nothing is queued, and
+   * registers the reaction that calls it: in this call's async context, on
+   * a later microtask. Returns that reaction's promise, or null if no slot
+   * was free (or the signal has aborted, or the group is closed).
+   */
+  #start(task) {
+    const admitted = (this.#admitted ??= new Fifo());
+    const starter = (this.#starter ??= (value) => {
+      if (value !== SKIPPED) this.#begin(/** @type {Fifo} */ (this.#admitted).shift());
     });
     const core = this.#open();
     let answer;
@@ -267,13 +271,17 @@ export class ErrGroup {
     } catch (error) {
       throw this.#unopen(error);
     }
-    if (answer === ADMIT_START) {
-      admitted = true;
-      return true;
+    if (answer === ADMIT_NOT_NOW) return null;
+    if (answer !== ADMIT_START) throw broken(answer);
+    admitted.items[admitted.tail++] = task;
+    try {
+      return then.call(resolved, starter);
+    } catch (error) {
+      // A full stack: give the slot back, so the core is as before this call.
+      admitted.items[--admitted.tail] = undefined;
+      wasm.group_step(core, TASK_OK, 0);
+      throw this.#unopen(error);
     }
-    if (answer !== ADMIT_NOT_NOW) throw broken(answer);
-    this.#pump();
-    return false;
   }
 
   /**
@@ -533,10 +541,10 @@ export class ErrGroup {
           admit(SKIPPED);
         }
       } else {
-        const admitted = /** @type {Fifo} */ (this.#admitted).items;
+        const admitted = /** @type {Fifo} */ (this.#admitted);
         while (count-- > 0) {
           const admit = queue.shift();
-          admitted.push(queue.shift());
+          admitted.items[admitted.tail++] = queue.shift();
           admit();
         }
       }
@@ -730,25 +738,33 @@ function stackFull(promise) {
 
 function ignore() {}
 
-/** A FIFO queue: an array and the index of its head. */
+/**
+ * A FIFO queue over an array that it reuses: `head` is the oldest item,
+ * `tail` where the next goes. Adding is a store, not a call: go() adds
+ * after the core has counted its task, where nothing may throw.
+ */
 class Fifo {
   constructor() {
+    /** @type {any[]} */
     this.items = [];
     this.head = 0;
+    this.tail = 0;
   }
 
   get length() {
-    return this.items.length - this.head;
+    return this.tail - this.head;
   }
 
   shift() {
     const item = this.items[this.head];
     this.items[this.head++] = undefined;
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-      this.items = this.items.slice(this.head);
+    if (this.head === this.tail) {
+      this.head = this.tail = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.tail) {
+      // Mostly consumed: move the rest to the front.
+      this.items.copyWithin(0, this.head, this.tail);
+      this.items.fill(undefined, this.tail - this.head, this.tail);
+      this.tail -= this.head;
       this.head = 0;
     }
     return item;
