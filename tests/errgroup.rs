@@ -695,3 +695,32 @@ async fn go_returns_a_promise_of_its_own_each_call() {
     settle(b).await.unwrap();
     settle(group.wait()).await.unwrap();
 }
+
+/// The failure's abort reaches 1,000 running siblings in the same turn of the
+/// event loop: a timer the failing task sets as it throws sees all of them.
+#[wasm_bindgen_test]
+async fn a_thousand_running_siblings_see_the_abort_before_any_later_macrotask() {
+    let rec = js(
+        "",
+        "const r = { aborted: 0, atNextTask: -1 };
+         r.sibling = (signal) => new Promise((resolve) => {
+           signal.addEventListener('abort', () => { r.aborted++; resolve(); });
+         });
+         r.failing = async () => {
+           await new Promise((resolve) => setTimeout(resolve, 1));
+           setTimeout(() => { r.atNextTask = r.aborted; });
+           throw new Error('first');
+         };
+         return r;",
+    )
+    .call0(&JsValue::UNDEFINED)
+    .unwrap();
+    let group = ErrGroup::with_signal(JsValue::UNDEFINED).unwrap();
+    for _ in 0..1000 {
+        let _ = group.go(get(&rec, "sibling")).unwrap();
+    }
+    let _ = group.go(get(&rec, "failing")).unwrap();
+    assert!(settle(group.wait()).await.is_err());
+    sleep(5).await;
+    assert_eq!(num(get(&rec, "atNextTask")), 1000.0);
+}

@@ -32,6 +32,26 @@ test('the first failure rejects wait() and aborts the signal with the same value
   assert.deepEqual(seen, [failure]);
 });
 
+test('1,000 running siblings all see the abort before any later macrotask', async () => {
+  const group = ErrGroup.withSignal();
+  let aborted = 0;
+  let atNextTask = -1;
+  for (let i = 0; i < 1000; i++) {
+    group.go((signal) => new Promise((resolve) => {
+      signal.addEventListener('abort', () => { aborted++; resolve(); });
+    }));
+  }
+  const failure = new Error('first');
+  group.go(async () => {
+    await sleep(1);
+    setTimeout(() => { atNextTask = aborted; });
+    throw failure;
+  });
+  await assert.rejects(group.wait(), (e) => e === failure);
+  await sleep(5);
+  assert.equal(atNextTask, 1000);
+});
+
 test('no more than limit tasks run, in FIFO order', async () => {
   const group = new ErrGroup();
   group.setLimit(3);
