@@ -32,6 +32,15 @@ export function scenarios({ ErrGroup, pMap, pLimit, mapLimit, newQueue }, n) {
   const SMALL = 10;
   const groups = Math.max(1, Math.floor(n / SMALL));
   const ten = items.slice(0, SMALL);
+  // B and C: withSignal's own controller per batch is what C does by hand.
+  const withSignalBatches = async () => {
+    for (let g = 0; g < groups; g++) {
+      const group = ErrGroup.withSignal();
+      group.setLimit(4);
+      for (let i = 0; i < SMALL; i++) group.go(noopWith);
+      await group.wait();
+    }
+  };
   return {
     A: {
       title: `A: ${n} tasks, limit 16`,
@@ -77,14 +86,7 @@ export function scenarios({ ErrGroup, pMap, pLimit, mapLimit, newQueue }, n) {
         'ErrGroup.map': async () => {
           for (let g = 0; g < groups; g++) await ErrGroup.map(ten, noop, { limit: 4 });
         },
-        'withSignal': async () => {
-          for (let g = 0; g < groups; g++) {
-            const group = ErrGroup.withSignal();
-            group.setLimit(4);
-            for (let i = 0; i < SMALL; i++) group.go(noopWith);
-            await group.wait();
-          }
-        },
+        'withSignal': withSignalBatches,
         'p-map': async () => {
           for (let g = 0; g < groups; g++) await pMap(ten, noop, { concurrency: 4 });
         },
@@ -112,14 +114,7 @@ export function scenarios({ ErrGroup, pMap, pLimit, mapLimit, newQueue }, n) {
     C: {
       title: `C: as B, with an AbortController per batch passed to every task and aborted at the end`,
       contenders: {
-        'withSignal': async () => {
-          for (let g = 0; g < groups; g++) {
-            const group = ErrGroup.withSignal();
-            group.setLimit(4);
-            for (let i = 0; i < SMALL; i++) group.go(noopWith);
-            await group.wait();
-          }
-        },
+        'withSignal': withSignalBatches,
         'p-map': async () => {
           for (let g = 0; g < groups; g++) {
             const controller = new AbortController();
