@@ -46,14 +46,17 @@ export declare class ErrGroup implements Disposable {
    * `items` is an iterable (a string too) or an async iterable. Items are
    * pulled only into a free slot, so never more than `limit` are held ahead
    * of the mappers. An item that is a promise is awaited in its slot, as
-   * p-map does; a rejected one fails the map like a mapper. `mapper(item,
+   * p-map does; a rejected one fails the map like a mapper. As with p-map,
+   * a promise item that rejects before it is pulled is an unhandled
+   * rejection until then, or for good if the map stops first. `mapper(item,
    * index, signal)` is called on a later microtask, and may return a value
    * or a promise.
    *
    * The first failure (a mapper that throws or rejects, a rejected item, or
    * the iterable itself) aborts the `signal` every running mapper holds and
    * stops pulling at once: the iterator is closed with `return()`, without
-   * waiting for a `next()` it may be stuck in. If `options.signal` aborts,
+   * waiting for a `next()` it may be stuck in or for a promise item (a
+   * `next()` that aborted the map returns first). If `options.signal` aborts,
    * the same happens. Either way, `map` settles once every running mapper
    * has ended: it rejects with the first failure, or else with
    * `options.signal`'s reason, even if every item was mapped.
@@ -142,8 +145,8 @@ export declare class ErrGroup implements Disposable {
    * throw an `Error` saying so. It cancels nothing: running and queued tasks
    * go on, and pending `wait()` promises settle when they end. Only tasks
    * queued behind a limit of 0, which nothing can raise any more, are
-   * skipped, and a pending `wait()` then rejects. A second call does
-   * nothing.
+   * skipped, a pending `wait()` then rejects, and a `withSignal` group's
+   * `signal` aborts as at settle. A second call does nothing.
    */
   free(): void;
 

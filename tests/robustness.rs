@@ -79,6 +79,11 @@ async fn map_over_a_stalled_source_settles_and_closes_it() {
 }
 
 #[wasm_bindgen_test]
+async fn map_stops_without_waiting_for_pending_items() {
+    run("mapStopsWithoutWaitingForItems", None).await;
+}
+
+#[wasm_bindgen_test]
 async fn a_stuck_group_disposed_settles_its_promises() {
     run("stuckTasksOfADisposedGroup", None).await;
 }

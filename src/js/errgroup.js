@@ -63,6 +63,8 @@ let wasm = /** @type {CoreExports} */ (/** @type {unknown} */ (null));
 let crashed = null;
 /** @type {Set<ErrGroup | { crash(error: Error): void }>} Everything with promises a trap must settle: busy groups, map runs. */
 const live = new Set();
+/** @type {Set<WeakRef<ErrGroup>>} Stuck groups (see #stall): out of `live`, so that they can be collected, but a trap settles them too. */
+const stuck = new Set();
 
 const then = Promise.prototype.then;
 /** @param {string} name */
@@ -142,8 +144,8 @@ export class ErrGroup {
   #rejected = null;
   /** @type {MapHooks | null} The map run this group serves, told when a slot frees or it aborts. */
   #run = null;
-  /** Tasks wait behind a limit of 0 and none runs; see #stall(). */
-  #stuck = false;
+  /** @type {WeakRef<ErrGroup> | null} While tasks wait behind a limit of 0 and none runs: this group's entry in `stuck`; see #stall(). */
+  #stuck = null;
   #disposed = false;
 
   /**
@@ -226,6 +228,15 @@ export class ErrGroup {
         // its entry by a full stack.
         waiting.items[waiting.tail++] = admit;
         waiting.items[waiting.tail++] = task;
+        if (this.#limit === 0 && this.#stuck === null) {
+          // Nothing can start it until the limit is raised: let the group
+          // stall now (#stall), so that it can be collected if dropped.
+          try {
+            this.#pump();
+          } catch {
+            // A full stack: the task is queued; the group stalls at its next call.
+          }
+        }
         return started;
       case ADMIT_SKIP:
         admit(SKIPPED);
@@ -298,9 +309,8 @@ export class ErrGroup {
     } catch (error) {
       throw trapped(error);
     }
-    if (this.#stuck) {
-      this.#stuck = false;
-      stuckGroups.unregister(this);
+    if (this.#stuck !== null) {
+      this.#unstick();
       live.add(this);
     }
     this.#pump();
@@ -355,8 +365,9 @@ export class ErrGroup {
    * Disposes the group: later `go`, `tryGo`, `setLimit` and `wait` calls
    * throw. It cancels nothing: running and queued tasks go on and pending
    * `wait()` promises settle as before, except that tasks queued behind a
-   * limit of 0, which nothing can raise now, are skipped, and a pending
-   * `wait()` then rejects. A second call does nothing.
+   * limit of 0, which nothing can raise now, are skipped, a pending
+   * `wait()` then rejects, and a withSignal group's signal aborts as at
+   * settle. A second call does nothing.
    */
   free() {
     if (this.#disposed) return;
@@ -416,6 +427,17 @@ export class ErrGroup {
   #usable(method) {
     if (crashed !== null) throw crashed;
     if (this.#disposed) throw new Error(`${method}: this ErrGroup was disposed`);
+    this.#catchUp();
+  }
+
+  /**
+   * A parent that aborted while the group did not hear it: its listener
+   * ran at the end of the JS stack and could not reach the core. The group
+   * hears it now, before anything else it does.
+   */
+  #catchUp() {
+    const parent = this.#parent;
+    if (parent !== null && abortedOf.call(parent.signal)) this.#parentAborted(reasonOf.call(parent.signal));
   }
 
   /**
@@ -467,6 +489,7 @@ export class ErrGroup {
    */
   #end(failed, error) {
     if (crashed !== null) return;
+    if (this.#parent !== null) this.#catchUp();
     const run = this.#run;
     let answer;
     try {
@@ -582,6 +605,9 @@ export class ErrGroup {
     this.#state = state;
     this.#core = 0;
     live.delete(this);
+    if (this.#stuck !== null) this.#unstick();
+    // What a later busy spell needs is made again then.
+    this.#starter = this.#fulfilled = this.#rejected = null;
     const waiters = this.#waiters;
     if (waiters === null) return;
     this.#waiters = null;
@@ -600,26 +626,43 @@ export class ErrGroup {
   #stall() {
     if (this.#disposed) {
       this.#drop('disposed');
-    } else if (!this.#stuck) {
-      this.#stuck = true;
+    } else if (this.#stuck === null) {
+      const ref = new WeakRef(this);
+      stuckGroups.register(this, { core: this.#core, waiters: (this.#waiters ??= []), ref }, this);
+      stuck.add(ref);
+      this.#stuck = ref;
       live.delete(this);
-      stuckGroups.register(this, { core: this.#core, waiters: (this.#waiters ??= []) }, this);
     }
   }
 
-  /** Skips every queued task, rejects every wait(), and closes the core. */
+  /**
+   * The group is no longer stuck (a raised limit, idle, dropped, a trap):
+   * its core must not be closed when it is collected, for the handle may
+   * name another group's core by then.
+   */
+  #unstick() {
+    stuck.delete(/** @type {WeakRef<ErrGroup>} */ (this.#stuck));
+    this.#stuck = null;
+    stuckGroups.unregister(this);
+  }
+
+  /**
+   * Skips every queued task, rejects every wait(), and closes the core; a
+   * withSignal group's signal aborts as at settle, and it stops listening
+   * to its parent.
+   */
   #drop(how) {
-    if (this.#stuck) {
-      this.#stuck = false;
-      stuckGroups.unregister(this);
-    }
+    if (this.#stuck !== null) this.#unstick();
+    let state;
     try {
-      wasm.group_close(this.#core);
+      state = wasm.group_close(this.#core);
     } catch (error) {
       return void trapped(error);
     }
+    this.#state = state;
     this.#core = 0;
     live.delete(this);
+    if (this.#controller !== null && !abortedOf.call(this.#signal)) this.#abort(settledReason);
     skipQueued(this.#queue);
     const waiters = this.#waiters;
     this.#waiters = null;
@@ -628,6 +671,7 @@ export class ErrGroup {
 
   /** The instance trapped: skip every queued task, reject every wait(). */
   static #crash(group, error) {
+    if (group.#stuck !== null) group.#unstick();
     group.#core = 0;
     skipQueued(group.#queue);
     const waiters = group.#waiters;
@@ -760,6 +804,8 @@ class Fifo {
     this.items[this.head++] = undefined;
     if (this.head === this.tail) {
       this.head = this.tail = 0;
+      // Emptied after a long queue: give its memory back.
+      if (this.items.length > 1024) this.items = [];
     } else if (this.head >= 1024 && this.head * 2 >= this.tail) {
       // Mostly consumed: move the rest to the front.
       this.items.copyWithin(0, this.head, this.tail);
@@ -784,8 +830,9 @@ function skipQueued(queue) {
  * Groups stuck behind a limit of 0 that nobody can reach any more: free
  * their core and reject their pending wait() promises.
  */
-const stuckGroups = new FinalizationRegistry(({ core, waiters }) => {
-  if (crashed !== null) return;
+const stuckGroups = new FinalizationRegistry(({ core, waiters, ref }) => {
+  stuck.delete(ref);
+  if (crashed !== null) return void settleAll(waiters, 1, crashed);
   try {
     wasm.group_close(core);
   } catch (error) {
@@ -822,9 +869,11 @@ export function trapped(error) {
     crashed = new Error(`wasm-errgroup: the WebAssembly instance trapped (${error}); every group in it has stopped`, { cause: error });
     const holders = [...live];
     live.clear();
+    for (const ref of stuck) holders.push(/** @type {ErrGroup} */ (ref.deref()));
+    stuck.clear();
     for (const holder of holders) {
       if (holder instanceof ErrGroup) crashGroup(holder, crashed);
-      else holder.crash(crashed);
+      else holder?.crash(crashed);
     }
   }
   return crashed;

@@ -48,6 +48,12 @@ class MapRun {
     this.pulling = false;
     /** No more items will be pulled: the source ended, or the group aborted. */
     this.done = false;
+    /** The group aborted: nothing more is awaited but running mappers. */
+    this.stopped = false;
+    /** `next()` is running: an abort inside it closes the iterator once it returns. */
+    this.inNext = false;
+    /** @type {Set<object> | null} Promise items being awaited, each in the slot it was pulled into. */
+    this.awaited = null;
     /** The map settles once the group is idle; see close(). */
     this.closed = false;
     this.resolve = resolve;
@@ -57,7 +63,7 @@ class MapRun {
     this.group = group.withSignal(parent, limit, this);
     track(this);
     // A parent that had aborted already aborted the group.
-    if (abortedOf.call(this.group.signal)) this.done = true;
+    if (abortedOf.call(this.group.signal)) this.stop();
   }
 
   /**
@@ -67,16 +73,33 @@ class MapRun {
    */
   pull() {
     if (this.done) {
+      if (this.inNext) return; // an abort inside next(): see below
       this.close(false);
+      if (this.stopped) this.release();
       return;
     }
     while (!this.pulling) {
       if (!group.take(this.group)) return;
       let result;
+      let threw = false;
+      this.inNext = true;
       try {
         result = this.next.call(this.iterator);
       } catch (error) {
-        group.end(this.group, true, error);
+        threw = true;
+        result = error;
+      }
+      this.inNext = false;
+      if (this.stopped) {
+        // next() aborted the group (its source aborted the map's signal,
+        // say): a generator cannot be closed while it runs, so it is now.
+        // The group pulls again once the slot is given back: that closes the map.
+        if (this.async && !threw) quiet(result);
+        group.end(this.group, false);
+        return;
+      }
+      if (threw) {
+        group.end(this.group, true, result);
         return;
       }
       if (this.async) {
@@ -136,11 +159,17 @@ class MapRun {
     }
     const index = this.index++;
     // Like p-map, an item that is a promise is awaited, in its slot, and a
-    // rejected one fails the map as a mapper would.
+    // rejected one fails the map as a mapper would. An abort gives the slot
+    // back without waiting for it (release()).
     try {
       if (isObject(value)) {
-        then.call(Promise.resolve(value), (item) => this.call(item, index),
-          (error) => group.end(this.group, true, error));
+        const token = {};
+        (this.awaited ??= new Set()).add(token);
+        then.call(Promise.resolve(value), (item) => {
+          if (this.awaited?.delete(token)) this.call(item, index);
+        }, (error) => {
+          if (this.awaited?.delete(token)) group.end(this.group, true, error);
+        });
       } else {
         then.call(resolved, () => this.call(value, index));
       }
@@ -178,6 +207,7 @@ class MapRun {
   /** The group's signal aborted: pull nothing more. */
   stop() {
     this.done = true;
+    this.stopped = true;
   }
 
   /**
@@ -202,8 +232,22 @@ class MapRun {
       untrack(this);
       this.reject(error);
     });
+  }
+
+  /**
+   * After an abort: gives back the slots of what is awaited on the way to
+   * a mapper, a `next()` and promise items, so that the map settles once
+   * the running mappers end. What they settle with later is ignored.
+   */
+  release() {
     if (this.pulling) {
       this.pulling = false;
+      group.end(this.group, false);
+    }
+    const awaited = this.awaited;
+    if (awaited === null) return;
+    for (const token of awaited) {
+      awaited.delete(token);
       group.end(this.group, false);
     }
   }
@@ -229,6 +273,15 @@ function iterate(items) {
     }
   }
   throw typeError('ErrGroup.map: items must be an iterable or an async iterable, got ', items);
+}
+
+/** Handles a rejection of what a `next()` returned that nobody awaits. */
+function quiet(result) {
+  try {
+    if (isObject(result)) then.call(Promise.resolve(result), undefined, () => {});
+  } catch {
+    // Its `then` threw: nothing is pending.
+  }
 }
 
 /** Calls `iterator.return()`, ignoring what it throws or rejects with. */

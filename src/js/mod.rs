@@ -285,8 +285,9 @@ pub fn group_step(handle: u32, ended: u32, pump: u32) -> u32 {
     })
 }
 
-/// The most starts or skips one answer carries: `count << 5` fits 31 bits.
-const MAX_COUNT: u32 = 1 << 26;
+/// The most starts or skips one answer carries: `group_step` answers
+/// `count << 7` and more, in 32 bits.
+const MAX_COUNT: u32 = (1 << 25) - 1;
 
 fn next_all(core: &mut State<Count>) -> u32 {
     let mut count: u32 = 0;

@@ -141,6 +141,7 @@ test('a dropped group is collected, whether wait() ran on it or not', async () =
     'busy withSignal, waited': async () => { const g = ErrGroup.withSignal(); g.go(async () => {}); await g.wait(); return g; },
     'failed, never waited': async () => { const g = ErrGroup.withSignal(); g.go(() => { throw 1; }); await null; return g; },
     'zero group with tasks': async () => { const g = new ErrGroup(); g.go(async () => {}); await g.wait(); return g; },
+    'tasks queued behind 0 by go() alone': async () => { const g = new ErrGroup(); g.setLimit(0); g.go(() => {}); return g; },
   };
   for (const [kind, make] of Object.entries(kinds)) {
     const refs = [];
@@ -169,4 +170,37 @@ test('wait() on a group collected with tasks it can never start rejects instead 
     assert.match(outcome.message, /dropped while tasks it can never start were queued/);
   }
   assert.equal(called, 0);
+});
+
+test('a group kept after a long queue drained holds no queue memory', async () => {
+  const before = await measure();
+  const group = new ErrGroup();
+  group.setLimit(1);
+  for (let i = 0; i < 1_000_000; i++) group.go(() => {});
+  await group.wait();
+  const after = await measure();
+  const grown = after.heap - before.heap;
+  console.log(`a settled group kept after a queue of 1,000,000: heap growth ${(grown / KiB).toFixed(0)} KiB`);
+  assert.ok(grown < MiB, `the kept group holds ${(grown / MiB).toFixed(1)} MiB`);
+  assert.equal(group.queued, 0);
+});
+
+test("a stuck group that went idle another way is not closed again when collected: another group's core is safe", async () => {
+  const parent = new AbortController();
+  let stuck = ErrGroup.withSignal(parent.signal);
+  stuck.setLimit(0);
+  stuck.go(() => assert.fail('a task behind 0 never runs'));
+  const stuckWait = stuck.wait().then(() => 'resolved', (reason) => reason);
+  parent.abort('parent gone'); // skips the queued task: the group is idle, its core closed
+  assert.equal(await stuckWait, 'parent gone');
+  stuck = null;
+  // Takes the handle the stuck group had.
+  const other = ErrGroup.withSignal();
+  let finish;
+  other.go(() => new Promise((resolve) => { finish = resolve; }));
+  const otherWait = other.wait().then(() => 'resolved', (error) => `rejected: ${error.message}`);
+  for (let i = 0; i < 5; i++) await measure();
+  finish();
+  assert.equal(await otherWait, 'resolved');
+  await new ErrGroup().wait();
 });

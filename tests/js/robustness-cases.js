@@ -227,9 +227,42 @@ export const cases = {
     return 'map() over a stalled async source settles on a timeout, a failure and an abort, and calls return()';
   },
 
+  async mapStopsWithoutWaitingForItems(ErrGroup, core) {
+    const before = snapshot(core);
+    const never = new Promise(() => {});
+    const outcome = (promise) => Promise.race([
+      promise.then(() => 'resolved', (error) => error),
+      sleep(2000).then(() => 'pending'),
+    ]);
+    const aborted = await outcome(ErrGroup.map([1, never, 3], (x) => x, { signal: AbortSignal.timeout(20) }));
+    check(aborted?.name === 'TimeoutError', `map over a never-settling item gave ${aborted} after its signal's timeout`);
+    const failure = new Error('mapper failed');
+    const failed = await outcome(ErrGroup.map([never, 1], async () => { await sleep(5); throw failure; }));
+    check(failed === failure, `map over a never-settling item with a failing mapper gave ${failed}`);
+    // The source's own next() aborts the map's signal: the generator is
+    // closed once next() has returned, and its finally runs.
+    const controller = new AbortController();
+    let finished = false;
+    function* source() {
+      try {
+        yield 1;
+        controller.abort('stop');
+        yield 2;
+      } finally {
+        finished = true;
+      }
+    }
+    const stopped = await outcome(ErrGroup.map(source(), (x) => x, { signal: controller.signal, limit: 1 }));
+    check(stopped === 'stop', `map whose source aborted its signal gave ${stopped}`);
+    check(finished, "a generator that aborted the map inside next() was not closed: its finally did not run");
+    await intact(ErrGroup, core, before);
+    return 'an aborted or failed map() settles without waiting for a pending promise item, and closes a generator that aborted it';
+  },
+
   async stuckTasksOfADisposedGroup(ErrGroup, core) {
     const before = snapshot(core);
-    const group = ErrGroup.withSignal();
+    const parent = new AbortController();
+    const group = ErrGroup.withSignal(parent.signal);
     group.setLimit(0);
     let called = 0;
     const started = group.go(() => { called++; });
@@ -242,8 +275,12 @@ export const cases = {
     check(error instanceof Error && /disposed while tasks it can never start were queued/.test(error.message),
       `wait() gave ${error}`);
     check(called === 0, 'a task queued behind 0 ran');
+    check(group.signal.aborted && group.signal.reason?.name === 'AbortError',
+      'the signal of a withSignal group disposed while stuck aborts as at settle');
+    parent.abort('late');
+    check(group.signal.reason !== 'late', 'the disposed group still heard its parent');
     await intact(ErrGroup, core, before);
-    return 'free() on a group stuck behind a limit of 0 settles its go() promises and rejects wait()';
+    return 'free() on a group stuck behind a limit of 0 settles its go() promises, rejects wait() and aborts its signal';
   },
 
   async smallerOnes(ErrGroup) {
