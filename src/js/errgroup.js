@@ -427,7 +427,7 @@ export class ErrGroup {
   #usable(method) {
     if (crashed !== null) throw crashed;
     if (this.#disposed) throw new Error(`${method}: this ErrGroup was disposed`);
-    this.#catchUp();
+    if (this.#parent !== null) this.#catchUp();
   }
 
   /**
