@@ -518,21 +518,25 @@ export class ErrGroup {
     } catch (error) {
       return void this.#unopen(error);
     }
-    if (aborts === 1) this.#abort(reason);
+    // The core may have recorded an abort whose #abort the end of the
+    // stack stopped: the signal aborts now.
+    if (aborts === 1 || !abortedOf.call(this.#signal)) this.#abort(reason);
     this.#run?.pull();
     this.#pump();
   }
 
-  /** Aborts the group's signal, which the core has just recorded. */
+  /**
+   * Aborts the group's signal, which the core has just recorded. The group
+   * forgets its parent only once the signal has aborted: if the end of the
+   * stack stops this first, #catchUp() finishes it.
+   */
   #abort(reason) {
     const parent = this.#parent;
-    if (parent !== null) {
-      this.#parent = null;
-      parent.signal.removeEventListener('abort', parent.listener);
-    }
+    if (parent !== null) parent.signal.removeEventListener('abort', parent.listener);
     this.#run?.stop();
     // Runs the signal's listeners, which may call back into the group.
     /** @type {AbortController} */ (this.#controller).abort(reason);
+    this.#parent = null;
   }
 
   /** Does what the core answers until it has nothing to do now. */

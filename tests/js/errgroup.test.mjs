@@ -4,6 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { ErrGroup } from '../../pkg/index.js';
 import { startServer } from '../../scripts/test-server.mjs';
 
@@ -205,4 +207,16 @@ test('map() mappers run in the async context of the map() call', async () => {
     return request.getStore();
   }, { limit: 2 }));
   assert.deepEqual(stores, ['caller', 'caller', 'caller', 'caller']);
+});
+
+test("a parent's abort that the end of the stack kept from a group is heard at the group's next call", () => {
+  const script = fileURLToPath(new URL('./stack-end-abort.mjs', import.meta.url));
+  const result = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  const { aborted, missed, ran, rejected, heard } = JSON.parse(result.stdout);
+  assert.ok(aborted > 10_000, `only ${aborted} parents aborted`);
+  assert.ok(missed > 0, 'no listener was stopped by the end of the stack: the dive tested nothing');
+  assert.equal(ran, 0, 'a task given to a group whose parent had aborted ran');
+  assert.equal(rejected, aborted, "wait() did not reject with the parent's reason");
+  assert.equal(heard, aborted, "a group's signal did not abort with the parent's reason");
 });
