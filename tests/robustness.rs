@@ -84,6 +84,11 @@ async fn map_stops_without_waiting_for_pending_items() {
 }
 
 #[wasm_bindgen_test]
+async fn map_over_user_code_that_aborts_or_throws_settles_once() {
+    run("mapOverUserCodeThatAbortsOrThrows", None).await;
+}
+
+#[wasm_bindgen_test]
 async fn a_stuck_group_disposed_settles_its_promises() {
     run("stuckTasksOfADisposedGroup", None).await;
 }

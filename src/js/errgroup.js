@@ -437,7 +437,10 @@ export class ErrGroup {
    */
   #catchUp() {
     const parent = this.#parent;
-    if (parent !== null && abortedOf.call(parent.signal)) this.#parentAborted(reasonOf.call(parent.signal));
+    // An aborted signal leaves nothing to catch up: its listeners are running.
+    if (parent !== null && abortedOf.call(parent.signal) && !abortedOf.call(this.#signal)) {
+      this.#parentAborted(reasonOf.call(parent.signal));
+    }
   }
 
   /**
@@ -656,6 +659,12 @@ export class ErrGroup {
    * to its parent.
    */
   #drop(how) {
+    // The promises first: if the end of the stack stops this midway, the
+    // group is still registered, and its collection rejects wait().
+    skipQueued(this.#queue);
+    const waiters = this.#waiters;
+    if (waiters !== null) settleAll(waiters, 1, new Error(`wasm-errgroup: the group was ${how} while tasks it can never start were queued`));
+    this.#waiters = null;
     if (this.#stuck !== null) this.#unstick();
     let state;
     try {
@@ -666,11 +675,8 @@ export class ErrGroup {
     this.#state = state;
     this.#core = 0;
     live.delete(this);
+    // Its wait() reactions run after this: the signal has aborted by then.
     if (this.#controller !== null && !abortedOf.call(this.#signal)) this.#abort(settledReason);
-    skipQueued(this.#queue);
-    const waiters = this.#waiters;
-    this.#waiters = null;
-    if (waiters !== null) settleAll(waiters, 1, new Error(`wasm-errgroup: the group was ${how} while tasks it can never start were queued`));
   }
 
   /** The instance trapped: skip every queued task, reject every wait(). */

@@ -126,6 +126,9 @@ class MapRun {
           group.end(this.group, true, error);
         });
     } catch (error) {
+      // What threw (a `constructor` getter, say) may have aborted the map
+      // first, and release() given the slot back already.
+      if (!this.pulling) return;
       this.pulling = false;
       group.end(this.group, true, error);
     }
@@ -144,39 +147,58 @@ class MapRun {
       group.end(this.group, true, typeError('ErrGroup.map: the iterator returned a non-object result: ', result));
       return false;
     }
+    let done;
     let value;
     try {
-      if (result.done) {
-        this.done = true;
-        this.close(true);
-        group.end(this.group, false);
-        return false;
-      }
-      value = result.value;
+      done = result.done;
+      if (!done) value = result.value;
     } catch (error) {
       group.end(this.group, true, error);
       return false;
     }
+    if (this.stopped) {
+      // A getter of the result aborted the map: its slot goes back too.
+      group.end(this.group, false);
+      return false;
+    }
+    if (done) {
+      this.done = true;
+      this.close(true);
+      group.end(this.group, false);
+      return false;
+    }
     const index = this.index++;
-    // Like p-map, an item that is a promise is awaited, in its slot, and a
-    // rejected one fails the map as a mapper would. An abort gives the slot
-    // back without waiting for it (release()).
+    if (isObject(value)) {
+      this.awaitItem(value, index);
+      return true;
+    }
     try {
-      if (isObject(value)) {
-        const token = {};
-        (this.awaited ??= new Set()).add(token);
-        then.call(Promise.resolve(value), (item) => {
-          if (this.awaited?.delete(token)) this.call(item, index);
-        }, (error) => {
-          if (this.awaited?.delete(token)) group.end(this.group, true, error);
-        });
-      } else {
-        then.call(resolved, () => this.call(value, index));
-      }
+      then.call(resolved, () => this.call(value, index));
     } catch (error) {
       group.end(this.group, true, error);
     }
     return true;
+  }
+
+  /**
+   * Like p-map, an item that is a promise is awaited, in its slot, and a
+   * rejected one fails the map as a mapper would. An abort gives the slot
+   * back without waiting for it (release()), so each slot ends once: here,
+   * or there.
+   */
+  awaitItem(value, index) {
+    const token = {};
+    const awaited = (this.awaited ??= new Set());
+    awaited.add(token);
+    try {
+      then.call(Promise.resolve(value), (item) => {
+        if (awaited.delete(token)) this.call(item, index);
+      }, (error) => {
+        if (awaited.delete(token)) group.end(this.group, true, error);
+      });
+    } catch (error) {
+      if (awaited.delete(token)) group.end(this.group, true, error);
+    }
   }
 
   /** Calls the mapper in the slot pulled for `item`, on a later microtask. */
@@ -240,16 +262,14 @@ class MapRun {
    * the running mappers end. What they settle with later is ignored.
    */
   release() {
+    // Counted and forgotten first: each end pulls, which calls this again.
+    let slots = this.awaited?.size ?? 0;
+    this.awaited?.clear();
     if (this.pulling) {
       this.pulling = false;
-      group.end(this.group, false);
+      slots++;
     }
-    const awaited = this.awaited;
-    if (awaited === null) return;
-    for (const token of awaited) {
-      awaited.delete(token);
-      group.end(this.group, false);
-    }
+    while (slots-- > 0) group.end(this.group, false);
   }
 
   /** The instance trapped. */

@@ -209,14 +209,31 @@ test('map() mappers run in the async context of the map() call', async () => {
   assert.deepEqual(stores, ['caller', 'caller', 'caller', 'caller']);
 });
 
-test("a parent's abort that the end of the stack kept from a group is heard at the group's next call", () => {
-  const script = fileURLToPath(new URL('./stack-end-abort.mjs', import.meta.url));
-  const result = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+test('calls stopped halfway by the end of the stack: parent aborts are heard later, wait() on freed groups settles', () => {
+  const script = fileURLToPath(new URL('./stack-end.mjs', import.meta.url));
+  const result = spawnSync(process.execPath, ['--expose-gc', script], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
-  const { aborted, missed, ran, rejected, heard } = JSON.parse(result.stdout);
+  const { aborted, missed, ran, rejected, heard, freed, freedPending } = JSON.parse(result.stdout);
   assert.ok(aborted > 10_000, `only ${aborted} parents aborted`);
   assert.ok(missed > 0, 'no listener was stopped by the end of the stack: the dive tested nothing');
   assert.equal(ran, 0, 'a task given to a group whose parent had aborted ran');
   assert.equal(rejected, aborted, "wait() did not reject with the parent's reason");
   assert.equal(heard, aborted, "a group's signal did not abort with the parent's reason");
+  assert.ok(freed > 10_000, `only ${freed} groups freed`);
+  assert.equal(freedPending, 0, 'wait() on a group freed at the end of the stack never settled');
+});
+
+test("an abort listener that aborts the group's parent, then calls go(), gets the task skipped", async () => {
+  const parent = new AbortController();
+  const group = ErrGroup.withSignal(parent.signal);
+  const log = [];
+  group.signal.addEventListener('abort', () => {
+    parent.abort('P');
+    group.go(() => log.push('ran')).then(() => log.push('skipped'));
+  });
+  const failure = new Error('F');
+  group.go(async () => { throw failure; });
+  await assert.rejects(group.wait(), (e) => e === failure);
+  await sleep(1);
+  assert.deepEqual(log, ['skipped']);
 });

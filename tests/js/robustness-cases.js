@@ -259,6 +259,60 @@ export const cases = {
     return 'an aborted or failed map() settles without waiting for a pending promise item, and closes a generator that aborted it';
   },
 
+  async mapOverUserCodeThatAbortsOrThrows(ErrGroup, core) {
+    const before = snapshot(core);
+    const never = new Promise(() => {});
+    const outcome = (promise) => Promise.race([
+      promise.then(() => 'resolved', (error) => error),
+      sleep(2000).then(() => 'pending'),
+    ]);
+    // 100,000 promise items pending when the map aborts: their slots are
+    // given back in a loop, not one nested call each.
+    const many = new AbortController();
+    const pending = ErrGroup.map(Array.from({ length: 100_000 }, () => never), (x) => x, { signal: many.signal });
+    await sleep(1);
+    many.abort('stop');
+    const manyOutcome = await outcome(pending);
+    check(manyOutcome === 'stop', `map over 100,000 pending items gave ${manyOutcome} after an abort`);
+    // A promise item whose `constructor` getter throws, next to a running mapper.
+    const bad = Promise.resolve(1);
+    Object.defineProperty(bad, 'constructor', { get() { throw new Error('bad constructor'); } });
+    let finish;
+    const slow = new Promise((resolve) => { finish = resolve; });
+    const badItem = ErrGroup.map((async function* items() { yield 0; yield bad; })(), async () => { await slow; }, { limit: 2 });
+    await sleep(5);
+    finish();
+    const badOutcome = await outcome(badItem);
+    check(badOutcome?.message === 'bad constructor', `map over an item whose constructor getter throws gave ${badOutcome}`);
+    // A next() whose promise's `constructor` getter aborts the map, then throws.
+    const controller = new AbortController();
+    let pulls = 0;
+    const aborting = {
+      [Symbol.asyncIterator]: () => ({
+        next() {
+          if (pulls++ === 0) return Promise.resolve({ value: 0, done: false });
+          const result = Promise.resolve({ done: true });
+          Object.defineProperty(result, 'constructor', { get() { controller.abort('stop'); throw new Error('ctor'); } });
+          return result;
+        },
+      }),
+    };
+    const abortingOutcome = await outcome(ErrGroup.map(aborting, (x) => sleep(5).then(() => x), { signal: controller.signal, limit: 2 }));
+    check(abortingOutcome === 'stop', `map whose next() result aborted it, then threw, gave ${abortingOutcome}`);
+    // A result's `done` getter aborts the map; its value never settles.
+    const getter = new AbortController();
+    let steps = 0;
+    const gettersAbort = {
+      [Symbol.iterator]: () => ({
+        next: () => (steps++ ? { done: true } : { get done() { getter.abort('stop'); return false; }, value: never }),
+      }),
+    };
+    const getterOutcome = await outcome(ErrGroup.map(gettersAbort, (x) => x, { signal: getter.signal }));
+    check(getterOutcome === 'stop', `map whose result getter aborted it gave ${getterOutcome}`);
+    await intact(ErrGroup, core, before);
+    return 'map() settles once when user code it calls aborts it or throws: 100,000 pending items, constructor and result getters';
+  },
+
   async stuckTasksOfADisposedGroup(ErrGroup, core) {
     const before = snapshot(core);
     const parent = new AbortController();
