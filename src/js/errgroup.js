@@ -601,18 +601,28 @@ export class ErrGroup {
     }
   }
 
-  /** The group is idle: close the core and settle every wait(). */
-  #idle(outcome) {
+  /**
+   * Closes the core and keeps the state it hands back; the group is
+   * neither busy nor stuck then. Returns false if the call threw.
+   */
+  #close() {
     let state;
     try {
       state = wasm.group_close(this.#core);
     } catch (error) {
-      return void trapped(error);
+      trapped(error);
+      return false;
     }
     this.#state = state;
     this.#core = 0;
     live.delete(this);
     if (this.#stuck !== null) this.#unstick();
+    return true;
+  }
+
+  /** The group is idle: close the core and settle every wait(). */
+  #idle(outcome) {
+    if (!this.#close()) return;
     // What a later busy spell needs is made again then.
     this.#starter = this.#fulfilled = this.#rejected = null;
     const waiters = this.#waiters;
@@ -665,16 +675,7 @@ export class ErrGroup {
     const waiters = this.#waiters;
     if (waiters !== null) settleAll(waiters, 1, new Error(`wasm-errgroup: the group was ${how} while tasks it can never start were queued`));
     this.#waiters = null;
-    if (this.#stuck !== null) this.#unstick();
-    let state;
-    try {
-      state = wasm.group_close(this.#core);
-    } catch (error) {
-      return void trapped(error);
-    }
-    this.#state = state;
-    this.#core = 0;
-    live.delete(this);
+    if (!this.#close()) return;
     // Its wait() reactions run after this: the signal has aborted by then.
     if (this.#controller !== null && !abortedOf.call(this.#signal)) this.#abort(settledReason);
   }

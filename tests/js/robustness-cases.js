@@ -10,6 +10,17 @@
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A promise that never settles. */
+const never = new Promise(() => {});
+
+/** What `promise` settles with: 'resolved', the rejection, or 'pending' after 2 s. */
+function outcome(promise) {
+  return Promise.race([
+    promise.then(() => 'resolved', (error) => error),
+    sleep(2000).then(() => 'pending'),
+  ]);
+}
+
 function check(ok, what) {
   if (!ok) throw new Error(what);
 }
@@ -229,11 +240,6 @@ export const cases = {
 
   async mapStopsWithoutWaitingForItems(ErrGroup, core) {
     const before = snapshot(core);
-    const never = new Promise(() => {});
-    const outcome = (promise) => Promise.race([
-      promise.then(() => 'resolved', (error) => error),
-      sleep(2000).then(() => 'pending'),
-    ]);
     const aborted = await outcome(ErrGroup.map([1, never, 3], (x) => x, { signal: AbortSignal.timeout(20) }));
     check(aborted?.name === 'TimeoutError', `map over a never-settling item gave ${aborted} after its signal's timeout`);
     const failure = new Error('mapper failed');
@@ -261,11 +267,6 @@ export const cases = {
 
   async mapOverUserCodeThatAbortsOrThrows(ErrGroup, core) {
     const before = snapshot(core);
-    const never = new Promise(() => {});
-    const outcome = (promise) => Promise.race([
-      promise.then(() => 'resolved', (error) => error),
-      sleep(2000).then(() => 'pending'),
-    ]);
     // 100,000 promise items pending when the map aborts: their slots are
     // given back in a loop, not one nested call each.
     const many = new AbortController();
@@ -354,8 +355,8 @@ export const cases = {
     check(rejected === bad && mapped === 0, `map over a rejected item gave ${rejected}`);
     const undefinedFailure = ErrGroup.withSignal();
     undefinedFailure.go(() => { throw undefined; });
-    const outcome = await undefinedFailure.wait().then(() => 'resolved', (error) => error);
-    check(outcome === undefined, `throw undefined: wait() gave ${outcome}`);
+    const thrownUndefined = await undefinedFailure.wait().then(() => 'resolved', (error) => error);
+    check(thrownUndefined === undefined, `throw undefined: wait() gave ${thrownUndefined}`);
     check(undefinedFailure.signal.reason?.name === 'AbortError',
       'throw undefined: the signal aborts with the AbortError the platform makes of undefined');
     const none = ErrGroup.withSignal(null);
