@@ -2,7 +2,8 @@
 //   1. wasm-pack builds the core (`--no-default-features --features npm`);
 //   2. wasm-opt from the npm `binaryen` package optimizes it, and drops the
 //      one import and the exports that only wasm-bindgen's glue uses (the
-//      class calls the core's exports directly, on numbers);
+//      class calls the core's exports directly, on numbers); the protocol
+//      the core carries becomes src/js/protocol.js;
 //   3. esbuild bundles src/js/index.js with the core inlined as bytes;
 //   4. the hand-written files of pkg-templates/ are merged in.
 // pkg/ is generated; edit src/js/ and pkg-templates/ instead.
@@ -11,8 +12,8 @@
 //
 // With --test-hooks it builds only the core, into
 // target/pkg-test-hooks/core.wasm, with the `test-hooks` feature, whose
-// core also exports a deliberate panic and a stack probe, for tests that
-// load src/js/errgroup.js over it. It is never published.
+// calls trap on a chosen limit, for tests that load the class over it. It
+// is never published.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,6 +31,28 @@ const work = join(root, 'target', testHooks ? 'pkg-test-hooks' : 'pkg-build');
 
 /** Chromium compiles a module synchronously on the main thread up to this size. */
 const SYNC_COMPILE_LIMIT = 4096;
+
+/**
+ * `bytes`, a WebAssembly module, without its custom sections.
+ * @param {Buffer} bytes
+ */
+function withoutCustomSections(bytes) {
+  const kept = [bytes.subarray(0, 8)];
+  let at = 8;
+  while (at < bytes.length) {
+    const start = at;
+    const id = bytes[at++];
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++];
+      size |= (byte & 0x7f) << shift;
+      if (byte < 0x80) break;
+    }
+    at += size;
+    if (id !== 0) kept.push(bytes.subarray(start, at));
+  }
+  return Buffer.concat(kept);
+}
 
 function run(cmd, args, env = process.env) {
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
@@ -50,24 +73,39 @@ run('wasm-pack', [
 ], { ...process.env, RUSTFLAGS: rustflags });
 
 const core = join(work, 'core.wasm');
+const FEATURES = ['--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
+  '--enable-sign-ext', '--enable-multivalue', '--enable-mutable-globals'];
 run(join(root, 'tools/node_modules/.bin/wasm-opt'), [
-  '-Oz', '--converge', '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
-  '--enable-sign-ext', '--enable-multivalue', '--enable-mutable-globals',
+  '-Oz', '--converge', ...FEATURES,
   '--strip-debug', '--strip-producers', '--strip-target-features',
   // wasm-bindgen's start function only sets up its externref table, which
-  // nothing here uses: the module then needs no imports at all.
-  '--remove-imports', '--remove-exports=__*',
+  // nothing here uses; the core needs no memory either (see below).
+  '--remove-imports', '--remove-exports=__*', '--remove-exports=memory', '--remove-unused-module-elements',
   join(work, 'wasm_errgroup_bg.wasm'), '-o', core,
 ]);
+
+// The protocol (src/js/protocol.rs) travels in a custom section of the
+// core: it becomes src/js/protocol.js, and leaves the shipped core.
+const PROTOCOL = 'wasm-errgroup.protocol';
+const [protocol] = WebAssembly.Module.customSections(new WebAssembly.Module(readFileSync(core)), PROTOCOL);
+if (protocol === undefined) throw new Error(`the core has no ${PROTOCOL} section`);
+writeFileSync(join(root, 'src/js/protocol.js'), Buffer.from(protocol));
+writeFileSync(core, withoutCustomSections(readFileSync(core)));
+
 const size = statSync(core).size;
 console.log(`core: ${size} bytes`);
 const module = new WebAssembly.Module(readFileSync(core));
 if (WebAssembly.Module.imports(module).length > 0) throw new Error('the core must import nothing');
-// No function of the core calls another (src/js/mod.rs): a full JS stack
-// can then stop a call only at its entry, before it changed anything.
-const text = spawnSync(join(root, 'tools/node_modules/.bin/wasm-opt'), [core, '--print'], { encoding: 'utf8' }).stdout;
-if (!testHooks && /\(call(_indirect|_ref)? /.test(text)) {
-  throw new Error('a function of the core calls another: a full JS stack could stop a call halfway');
+// The core is pure functions on numbers (src/js/mod.rs): no function calls
+// another, and none touches memory or a global, so a call can leave
+// nothing behind however it ends, and a full JS stack can stop one only at
+// its entry.
+const printed = spawnSync(join(root, 'tools/node_modules/.bin/wasm-opt'), [core, ...FEATURES, '--print'], { encoding: 'utf8' });
+if (printed.status !== 0) throw new Error(`wasm-opt --print failed: ${printed.stderr}`);
+const text = printed.stdout;
+const impure = text.match(/\((call|call_indirect|call_ref|global\.[gs]et|memory\.\w+|[if](32|64)\.(load|store)\w*) /);
+if (!testHooks && impure !== null) {
+  throw new Error(`the core must be pure functions on numbers, but it has ${impure[1]}:\n${text}`);
 }
 if (testHooks) process.exit(0);
 if (size > SYNC_COMPILE_LIMIT) {

@@ -30,7 +30,7 @@ use web_sys::AbortController;
 use crate::context::Context;
 use crate::listener::AbortListener;
 use crate::reason::AbortReason;
-use crate::state::{Admit, Cause, Ended, Next, Outcome, State};
+use crate::state::{Admit, Cause, Ended, Next, Outcome, Settle, State, Status};
 
 /// A group of tasks working on parts of one job: Go's `errgroup.Group` for
 /// single-threaded WebAssembly.
@@ -139,7 +139,7 @@ impl<E: 'static> Inner<E> {
         let driver = {
             let mut st = self.state.borrow_mut();
             match st.core.go(job) {
-                Admit::Start(job) => st.admit(job),
+                Admit::Now(job) => st.admit(job),
                 Admit::Queued => return,
                 Admit::Skip(job) | Admit::Closed(job) => {
                     drop(st);
@@ -179,7 +179,7 @@ impl<E: 'static> Inner<E> {
 
     /// Records the end of a task that held a slot.
     fn finish(self: &Rc<Self>, result: Result<(), E>) {
-        let ended = self.state.borrow_mut().core.finish(result.is_err());
+        let ended = self.state.borrow_mut().core.end(result.is_err());
         if let (Ended::FirstFailure | Ended::FirstFailureAborts, Err(error)) = (ended, result) {
             let reason = match &self.signal {
                 Some(signal) if ended == Ended::FirstFailureAborts => {
@@ -197,7 +197,7 @@ impl<E: 'static> Inner<E> {
 
     /// The parent's signal aborted with `reason`.
     fn parent_aborted(self: &Rc<Self>, reason: &JsValue) {
-        let first = self.state.borrow_mut().core.abort(Cause::Parent);
+        let first = self.state.borrow_mut().core.abort(Cause::Cancel);
         if first {
             self.abort_signal(Some(reason));
         }
@@ -222,12 +222,12 @@ impl<E: 'static> Inner<E> {
     fn update(self: &Rc<Self>) {
         let mut skipped = Vec::new();
         loop {
-            let (driver, settle, waiters, ready) = {
+            let (driver, closes, waiters, ready) = {
                 let mut st = self.state.borrow_mut();
                 let mut driver = Driver::Scheduled;
-                let settle = loop {
-                    match st.core.next() {
-                        Next::Start(job) => {
+                while let Some(next) = st.core.next() {
+                    match next {
+                        Next::Admit(job) => {
                             if let Driver::Scheduled = driver {
                                 driver = st.admit(job);
                             } else {
@@ -235,24 +235,24 @@ impl<E: 'static> Inner<E> {
                             }
                         }
                         Next::Skip(job) => skipped.push(job),
-                        Next::Settle => break true,
-                        Next::Busy | Next::Stuck | Next::Idle => break false,
                     }
-                };
-                let waiters = if !settle && !st.waiters.is_empty() && st.core.idle() {
+                }
+                let settle = st.core.settle();
+                let closes = settle == Settle::Closes;
+                let waiters = if matches!(settle, Settle::Idle(_)) && !st.waiters.is_empty() {
                     mem::take(&mut st.waiters)
                 } else {
                     Vec::new()
                 };
-                let ready = if !settle && !st.ready.is_empty() && st.core.ready() {
+                let ready = if !closes && !st.ready.is_empty() && st.core.ready() {
                     mem::take(&mut st.ready)
                 } else {
                     Vec::new()
                 };
-                (driver, settle, waiters, ready)
+                (driver, closes, waiters, ready)
             };
             self.wake(driver);
-            if settle {
+            if closes {
                 self.abort_signal(None);
                 continue;
             }
@@ -282,10 +282,10 @@ impl<E: Clone + 'static> Inner<E> {
             match st.core.outcome() {
                 Outcome::Done => return Ok(()),
                 Outcome::Failed => return st.error.clone().map_or(Ok(()), Err),
-                Outcome::Skipped => Outcome::Skipped,
+                Outcome::Cancelled => Outcome::Cancelled,
             }
         };
-        debug_assert_eq!(outcome, Outcome::Skipped);
+        debug_assert_eq!(outcome, Outcome::Cancelled);
         match &self.signal {
             Some(signal) => Err((signal.from_reason)(signal.controller.signal().reason())),
             None => Ok(()),
@@ -311,7 +311,7 @@ impl<E: 'static> Future for Job<E> {
             // The signal may have aborted since the task was admitted: then
             // it gives its slot back, unpolled.
             let group = self.group.upgrade();
-            let begins = group.is_some_and(|group| group.state.borrow_mut().core.begin());
+            let begins = group.is_some_and(|group| group.state.borrow_mut().core.start());
             if !begins {
                 return Poll::Ready(None);
             }
@@ -571,7 +571,7 @@ impl<E: Clone + 'static> Future for Wait<E> {
         inner.update();
         {
             let mut st = inner.state.borrow_mut();
-            if !st.core.idle() {
+            if st.core.status() != Status::Idle {
                 push_waker(&mut st.waiters, cx.waker());
                 return Poll::Pending;
             }

@@ -33,9 +33,9 @@
 //! - `js`: exports the calls the npm package's JS class makes into the
 //!   core (`src/js/mod.rs`). Rust apps leave it off.
 //! - `npm`: how the npm package is built (`--no-default-features
-//!   --features npm`): `js`, lol_alloc's free-list allocator, and a panic
-//!   handler that traps at once, so no formatting code is linked. Not for
-//!   Rust apps.
+//!   --features npm`): `js`, and a panic handler that traps at once, so no
+//!   formatting code is linked. The core allocates nothing. Not for Rust
+//!   apps.
 //! - `console-panic-hook`: `set_panic_hook()` logs panics to
 //!   `console.error` before the trap. Needs `std`.
 //!
@@ -80,10 +80,13 @@
 //! ```
 
 #![no_std]
-#![forbid(unsafe_code)]
+// No unsafe code; the one `allow` places the JS protocol's text in a custom
+// section of the npm package's core (src/js/protocol.rs).
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(rust_2018_idioms, missing_debug_implementations)]
 
+#[cfg(any(feature = "group", test))]
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
@@ -92,7 +95,7 @@ extern crate std;
 mod context;
 #[cfg(feature = "group")]
 mod group;
-#[cfg(feature = "js")]
+#[cfg(any(feature = "js", test))]
 mod js;
 #[cfg(feature = "group")]
 mod listener;
@@ -116,21 +119,19 @@ compile_error!(
     "the `npm` feature builds the npm package's module, for single-threaded wasm32 only"
 );
 
+// The core allocates nothing (src/js/mod.rs); wasm-bindgen's runtime, whose
+// allocating exports the build strips, still needs an allocator to link.
 #[cfg(all(
     feature = "npm",
     target_arch = "wasm32",
     not(target_feature = "atomics")
 ))]
-// A bump allocator: the npm build allocates only when the table of open
-// cores grows (src/js/mod.rs), which doubles it, so no buffer freed there
-// could ever hold a later, larger one, and a free list would save nothing.
 #[global_allocator]
-static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::LeakingAllocator> =
-    lol_alloc::LockedAllocator::new(lol_alloc::LeakingAllocator::new());
+static ALLOCATOR: lol_alloc::FailAllocator = lol_alloc::FailAllocator;
 
 /// Without `std` there is no panic hook, and no formatting machinery linked
-/// for one: a panic traps at once. The JS class sees the trap, rejects every
-/// pending promise, and refuses later calls.
+/// for one: a panic traps at once. The core's calls cannot panic (they do
+/// arithmetic on numbers), and the JS class fails loudly if one traps.
 #[cfg(all(feature = "npm", not(feature = "std"), target_arch = "wasm32"))]
 #[panic_handler]
 fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {

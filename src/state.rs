@@ -1,29 +1,38 @@
-//! [`State`]: the errgroup state machine, the core that both the Rust
-//! [`Group`] and the JS class run. It counts and decides; it holds no JS
-//! value and calls nothing, so no transition can run user code or stop
-//! halfway.
+//! [`State`]: the errgroup state machine that both the Rust [`Group`] and
+//! the JS class run. It counts and decides; it holds no JS value and calls
+//! nothing, so no transition can run user code or stop halfway.
 //!
 //! Its owner keeps the values: the first error, the signal, the waiters,
-//! and the tasks, which the core keeps in a [`Queue`] the owner chooses
+//! and the tasks, which the state keeps in a [`Queue`] the owner chooses
 //! (futures for [`Group`], a bare count for the JS class, whose tasks wait
 //! in a JS array).
 //!
+//! The words, here and in both APIs: a task is *admitted* when it gets a
+//! slot, *started* when it is first called or polled, *skipped* when it
+//! never is, and *ends* when it completes. The signal *aborts* on the first
+//! failure, a *cancel* (the parent's abort, or `abort()`), or when a group
+//! that was waited on *settles*: it is idle, and `wait` reports its
+//! outcome. A settled group with a signal is *closed*: it admits nothing
+//! any more.
+//!
 //! [`Group`]: crate::Group
 
+#[cfg(any(feature = "group", test))]
 use alloc::collections::VecDeque;
 
-/// Why a group's signal aborted.
+/// Why a group stopped admitting tasks. The discriminants are its
+/// [`bit::ABORTED`] bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Cause {
-    /// A task failed; the reason is its error.
-    Failure,
-    /// The parent aborted; the reason is the parent's.
-    Parent,
-    /// `wait` was called and the group went idle.
-    Settled,
+    /// A task failed, in a group with a signal.
+    Failure = 1,
+    /// The parent aborted, or the group was aborted directly.
+    Cancel = 2,
+    /// The group settled after `wait`.
+    Settled = 3,
 }
 
-/// Where the tasks wait for a slot.
+/// Where the tasks wait for a slot, oldest first.
 pub(crate) trait Queue {
     /// One waiting task.
     type Item;
@@ -32,6 +41,7 @@ pub(crate) trait Queue {
     fn pop(&mut self) -> Option<Self::Item>;
 }
 
+#[cfg(any(feature = "group", test))]
 impl<T> Queue for VecDeque<T> {
     type Item = T;
     fn len(&self) -> usize {
@@ -45,13 +55,11 @@ impl<T> Queue for VecDeque<T> {
     }
 }
 
-/// A queue kept elsewhere, in FIFO order, of which the core knows only the
-/// length: the JS class keeps its tasks in a JS array.
-#[cfg(feature = "js")]
-#[derive(Debug, Default)]
+/// A queue kept elsewhere, of which the state knows only the length: the
+/// JS class keeps its tasks in a JS array.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Count(pub(crate) usize);
 
-#[cfg(feature = "js")]
 impl Queue for Count {
     type Item = ();
     fn len(&self) -> usize {
@@ -69,37 +77,39 @@ impl Queue for Count {
 /// What [`State::go`] did with a task.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Admit<T> {
-    /// A slot was free and nothing waited ahead: the task holds the slot
-    /// now. Its owner starts it on a later microtask, after [`State::begin`].
-    Start(T),
-    /// The task waits in the queue; [`State::next`] hands it back.
+    /// It holds a slot now. Its owner starts it on a later microtask,
+    /// after [`State::start`].
+    Now(T),
+    /// It waits in the queue; [`State::next`] hands it back.
     Queued,
-    /// The signal has aborted: the task is skipped, never started.
+    /// The group stopped admitting (a failure or a cancel): it is skipped.
     Skip(T),
-    /// A `with_context` group whose `wait` completed: the task is refused.
+    /// The group is closed: the task is refused.
     Closed(T),
 }
 
-/// What [`State::next`] asks the owner to do.
+/// What [`State::next`] hands back: the oldest queued task.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Next<T> {
-    /// Start this queued task: it holds a slot now.
-    Start(T),
-    /// Skip this queued task: the signal has aborted.
+    /// It holds a slot now.
+    Admit(T),
+    /// It is skipped: the group stopped admitting.
     Skip(T),
-    /// Nothing to do until a running task ends.
+}
+
+/// How a group stands once [`State::next`] has nothing to hand back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// Tasks hold slots: wait for one to end.
     Busy,
-    /// Tasks are queued behind a limit of 0 and none runs: only
-    /// [`State::set_limit`] can make progress.
+    /// Tasks are queued behind a limit of 0 and none holds a slot: only
+    /// [`State::set_limit`] can admit them.
     Stuck,
-    /// Idle after `wait`: abort the signal now (reason: settled), then call
-    /// `next` again.
-    Settle,
-    /// No task holds a slot or waits: the group is idle.
+    /// No task holds a slot or waits for one.
     Idle,
 }
 
-/// What [`State::finish`] made of a task's end.
+/// What [`State::end`] made of a task's end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Ended {
     /// It succeeded, or failed after the group's first failure.
@@ -111,51 +121,75 @@ pub(crate) enum Ended {
     FirstFailureAborts,
 }
 
-/// How far `wait` has gone on a group with a signal.
+/// How far `wait` has gone on a group with a signal. The discriminants are
+/// its [`bit::WAITED`] bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Waited {
+enum Waited {
     /// `wait` was not called.
-    No,
+    No = 0,
     /// `wait` was called: the group closes once idle.
-    Called,
-    /// The group went idle after `wait`: it admits nothing any more.
-    Closed,
+    Called = 1,
+    /// The group settled after `wait`: it admits nothing any more.
+    Closed = 2,
 }
 
 /// What `wait` reports once the group is idle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Outcome {
-    /// Nothing failed, and no work was skipped because the parent aborted.
+    /// Nothing failed, and no work was skipped by a cancel.
     Done,
     /// A task failed: the first failure.
     Failed,
-    /// The parent aborted and work was skipped: the parent's reason.
-    Skipped,
+    /// A cancel skipped work: its reason.
+    Cancelled,
 }
 
-/// The state of one group: how many tasks hold a slot, who waits, and how
-/// the group ended. The owner applies each answer before the next call.
-#[derive(Debug)]
+/// What [`State::settle`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Settle {
+    /// Not idle: nothing to report yet.
+    No,
+    /// Idle: `wait` reports this outcome.
+    Idle(Outcome),
+    /// Idle after `wait`, and the group has just closed: abort the signal
+    /// (reason: settled) before reporting. The outcome is `Done`: any
+    /// other outcome aborted the signal already.
+    Closes,
+}
+
+/// The state of one group. The owner applies each answer before the next
+/// call.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct State<Q> {
     /// How many tasks may hold a slot at once; `usize::MAX` is no limit.
     limit: usize,
-    /// Tasks holding a slot: running, or admitted and about to begin.
+    /// Tasks holding a slot: started, or admitted and about to start.
     active: usize,
     queue: Q,
-    /// A task has failed; its owner keeps the error.
+    /// A task has failed; the owner keeps the error.
     failed: bool,
-    /// Why the signal aborted, once it has. Never set without a signal.
+    /// Why the group stopped admitting, once it has.
     aborted: Option<Cause>,
-    /// Work was skipped because the parent aborted.
+    /// A cancel skipped work.
     skipped: bool,
     /// How far `wait` has gone; it stays `No` on a group without a signal.
     waited: Waited,
-    /// The group has a signal (`with_context`), which aborts.
+    /// The group has a signal (`with_context`, `withSignal`), which aborts
+    /// on the first failure and when the group settles after `wait`.
     signal: bool,
 }
 
+/// Whether a new task would be admitted now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rule {
+    Admit,
+    Queue,
+    Skip,
+    Closed,
+}
+
 impl<Q: Queue> State<Q> {
-    /// A new group with no limit; `signal` for a `with_context` group.
+    /// A new group with no limit; `signal` for one with a signal.
     pub(crate) fn new(signal: bool, queue: Q) -> Self {
         State {
             limit: usize::MAX,
@@ -169,10 +203,12 @@ impl<Q: Queue> State<Q> {
         }
     }
 
+    #[cfg_attr(not(any(feature = "group", test)), allow(dead_code))]
     pub(crate) fn active(&self) -> usize {
         self.active
     }
 
+    #[cfg_attr(not(any(feature = "group", test)), allow(dead_code))]
     pub(crate) fn queued(&self) -> usize {
         self.queue.len()
     }
@@ -183,60 +219,63 @@ impl<Q: Queue> State<Q> {
         (self.limit != usize::MAX).then_some(self.limit)
     }
 
+    /// Why the group stopped admitting, once it has.
     #[cfg_attr(not(feature = "group"), allow(dead_code))]
     pub(crate) fn aborted(&self) -> Option<Cause> {
         self.aborted
     }
 
-    #[cfg_attr(not(feature = "group"), allow(dead_code))]
-    pub(crate) fn idle(&self) -> bool {
-        self.active == 0 && self.queue.len() == 0
-    }
-
-    /// A `with_context` group that went idle after `wait`: it admits
-    /// nothing any more.
-    pub(crate) fn closed(&self) -> bool {
-        self.waited == Waited::Closed
-    }
-
-    /// Whether [`go`](Self::go) would answer at once, with `Start` or by
-    /// skipping, rather than queue.
-    #[cfg_attr(not(feature = "group"), allow(dead_code))]
-    pub(crate) fn ready(&self) -> bool {
-        self.aborted.is_some() || self.closed() || self.can_start()
-    }
-
-    fn can_start(&self) -> bool {
-        self.queue.len() == 0 && self.active < self.limit
+    /// The one admission rule, for [`go`](Self::go), [`try_go`](Self::try_go)
+    /// and [`ready`](Self::ready): a closed group refuses, a stopped one
+    /// skips, and a task is admitted if a slot is free and nothing waits
+    /// ahead of it (FIFO).
+    fn rule(&self) -> Rule {
+        if self.waited == Waited::Closed {
+            Rule::Closed
+        } else if self.aborted.is_some() {
+            Rule::Skip
+        } else if self.queue.len() == 0 && self.active < self.limit {
+            Rule::Admit
+        } else {
+            Rule::Queue
+        }
     }
 
     /// Takes a new task.
     pub(crate) fn go(&mut self, task: Q::Item) -> Admit<Q::Item> {
-        if self.closed() {
-            Admit::Closed(task)
-        } else if self.aborted.is_some() {
-            self.note_skip();
-            Admit::Skip(task)
-        } else if self.can_start() {
-            self.active += 1;
-            Admit::Start(task)
-        } else {
-            self.queue.push(task);
-            Admit::Queued
+        match self.rule() {
+            Rule::Closed => Admit::Closed(task),
+            Rule::Skip => {
+                self.note_skip();
+                Admit::Skip(task)
+            }
+            Rule::Admit => {
+                self.active += 1;
+                Admit::Now(task)
+            }
+            Rule::Queue => {
+                self.queue.push(task);
+                Admit::Queued
+            }
         }
     }
 
-    /// Takes a slot for a new task if [`go`](Self::go) would start it now.
+    /// Admits a new task only if [`go`](Self::go) would admit it now.
     pub(crate) fn try_go(&mut self) -> bool {
-        let start = self.aborted.is_none() && !self.closed() && self.can_start();
-        self.active += usize::from(start);
-        start
+        let admit = self.rule() == Rule::Admit;
+        self.active += usize::from(admit);
+        admit
     }
 
-    /// An admitted task is about to begin. Returns false, and gives its
-    /// slot back, if the signal aborted since it was admitted: it is
-    /// skipped.
-    pub(crate) fn begin(&mut self) -> bool {
+    /// Whether [`go`](Self::go) would answer at once (admit, skip or
+    /// refuse) rather than queue.
+    pub(crate) fn ready(&self) -> bool {
+        self.rule() != Rule::Queue
+    }
+
+    /// An admitted task is about to start. Returns false, and gives its
+    /// slot back, if the group stopped admitting since: it is skipped.
+    pub(crate) fn start(&mut self) -> bool {
         if self.aborted.is_none() {
             return true;
         }
@@ -246,7 +285,7 @@ impl<Q: Queue> State<Q> {
     }
 
     /// A task that held a slot ended, failed or not.
-    pub(crate) fn finish(&mut self, failed: bool) -> Ended {
+    pub(crate) fn end(&mut self, failed: bool) -> Ended {
         self.active = self.active.saturating_sub(1);
         if !failed || self.failed {
             return Ended::Quietly;
@@ -259,18 +298,19 @@ impl<Q: Queue> State<Q> {
         }
     }
 
-    /// Records that the signal aborts for `cause`. Returns false if the
-    /// group has no signal or it has aborted already.
+    /// Stops admitting for `cause`. Returns whether this call stopped the
+    /// group: then a group with a signal aborts it. A failure or a settle
+    /// stops only a group with a signal; a cancel stops any group.
     pub(crate) fn abort(&mut self, cause: Cause) -> bool {
-        let first = self.signal && self.aborted.is_none();
+        let first = self.aborted.is_none() && (self.signal || cause == Cause::Cancel);
         if first {
             self.aborted = Some(cause);
         }
         first
     }
 
-    /// Marks `wait` as called: a group with a signal closes once idle,
-    /// the next time [`next`](Self::next) finds it so.
+    /// Marks `wait` as called: a group with a signal closes once idle, at
+    /// the next [`settle`](Self::settle) that finds it so.
     pub(crate) fn wait(&mut self) {
         if self.signal && self.waited == Waited::No {
             self.waited = Waited::Called;
@@ -282,38 +322,44 @@ impl<Q: Queue> State<Q> {
         self.limit = limit.unwrap_or(usize::MAX);
     }
 
-    /// The next thing to do with the queue, or how the group stands.
-    pub(crate) fn next(&mut self) -> Next<Q::Item> {
-        let aborted = self.aborted.is_some();
-        if aborted || self.active < self.limit {
-            if let Some(task) = self.queue.pop() {
-                return if aborted {
-                    self.note_skip();
-                    Next::Skip(task)
-                } else {
-                    self.active += 1;
-                    Next::Start(task)
-                };
-            }
+    /// Hands back the oldest queued task if it can be admitted or must be
+    /// skipped now; `None` while it must wait, or if none waits.
+    pub(crate) fn next(&mut self) -> Option<Next<Q::Item>> {
+        if self.aborted.is_some() {
+            let task = self.queue.pop()?;
+            self.note_skip();
+            Some(Next::Skip(task))
+        } else if self.active < self.limit {
+            let task = self.queue.pop()?;
+            self.active += 1;
+            Some(Next::Admit(task))
+        } else {
+            None
         }
-        if self.queue.len() > 0 {
-            if self.active == 0 {
-                Next::Stuck
-            } else {
-                Next::Busy
-            }
-        } else if self.active > 0 {
-            Next::Busy
-        } else if self.waited == Waited::Called {
+    }
+
+    /// How the group stands.
+    pub(crate) fn status(&self) -> Status {
+        match (self.active, self.queue.len()) {
+            (0, 0) => Status::Idle,
+            (0, _) if self.aborted.is_none() && self.limit == 0 => Status::Stuck,
+            _ => Status::Busy,
+        }
+    }
+
+    /// Once the group is idle: closes it if `wait` was called, and says
+    /// what `wait` reports.
+    pub(crate) fn settle(&mut self) -> Settle {
+        if self.status() != Status::Idle {
+            return Settle::No;
+        }
+        if self.waited == Waited::Called {
             self.waited = Waited::Closed;
             if self.abort(Cause::Settled) {
-                Next::Settle
-            } else {
-                Next::Idle
+                return Settle::Closes;
             }
-        } else {
-            Next::Idle
         }
+        Settle::Idle(self.outcome())
     }
 
     /// What `wait` reports once the group is idle.
@@ -321,58 +367,83 @@ impl<Q: Queue> State<Q> {
         if self.failed {
             Outcome::Failed
         } else if self.skipped {
-            Outcome::Skipped
+            Outcome::Cancelled
         } else {
             Outcome::Done
         }
     }
 
     fn note_skip(&mut self) {
-        self.skipped |= self.aborted == Some(Cause::Parent);
+        self.skipped |= self.aborted == Some(Cause::Cancel);
     }
 }
 
-/// An idle JS group keeps its state as one number, so that it holds no wasm
-/// memory: bit 0 a signal, 1 failed, 2 skipped, 3 and 4 how far `wait` has
-/// gone (0 no, 1 called, 2 closed), 5 and 6 why the signal aborted (0 not
-/// yet, 1 a failure, 2 the parent, 3 settled). The
-/// limit and the counts are not in it: the group keeps the limit, and an
-/// idle group counts nothing.
-#[cfg(feature = "js")]
+/// The JS class keeps a group's state in numbers: its limit, its counts,
+/// and the rest in one number of bits, which the core decodes and encodes
+/// on every call (src/js/mod.rs).
 impl State<Count> {
-    /// The state of an idle group.
-    pub(crate) fn to_bits(&self) -> u32 {
-        let aborted = match self.aborted {
-            None => 0,
-            Some(Cause::Failure) => 1,
-            Some(Cause::Parent) => 2,
-            Some(Cause::Settled) => 3,
-        };
-        u32::from(self.signal)
-            | u32::from(self.failed) << 1
-            | u32::from(self.skipped) << 2
-            | (self.waited as u32) << 3
-            | aborted << 5
-    }
-
-    /// An idle group from [`to_bits`](Self::to_bits) and its limit. `0` is
-    /// a new group without a signal, `1` one with a signal.
-    pub(crate) fn from_bits(bits: u32, limit: Option<usize>) -> Self {
-        let mut state = State::new(bits & 1 != 0, Count(0));
+    /// The group a JS class describes with `bits` (see
+    /// [`bits`](Self::bits)), its counts and its limit.
+    #[cfg_attr(not(any(feature = "js", test)), allow(dead_code))]
+    pub(crate) fn from_parts(
+        bits: u32,
+        active: usize,
+        queued: usize,
+        limit: Option<usize>,
+    ) -> Self {
+        let mut state = State::new(bits & bit::SIGNAL != 0, Count(queued));
         state.set_limit(limit);
-        state.failed = bits & 2 != 0;
-        state.skipped = bits & 4 != 0;
-        state.waited = match bits >> 3 & 3 {
+        state.active = active;
+        state.failed = bits & bit::FAILED != 0;
+        state.skipped = bits & bit::SKIPPED != 0;
+        state.waited = match (bits & bit::WAITED) >> bit::WAITED_SHIFT {
             0 => Waited::No,
             1 => Waited::Called,
             _ => Waited::Closed,
         };
-        state.aborted = match bits >> 5 & 3 {
+        state.aborted = match (bits & bit::ABORTED) >> bit::ABORTED_SHIFT {
             0 => None,
             1 => Some(Cause::Failure),
-            2 => Some(Cause::Parent),
+            2 => Some(Cause::Cancel),
             _ => Some(Cause::Settled),
         };
         state
     }
+
+    /// Everything but the limit and the counts, in [`bit::WIDTH`] bits.
+    #[cfg_attr(not(any(feature = "js", test)), allow(dead_code))]
+    pub(crate) fn bits(&self) -> u32 {
+        // Discriminants, not a `match`: a match on an enum may compile to a
+        // lookup table in memory, and the core touches no memory.
+        let flag = |on: bool, bit: u32| if on { bit } else { 0 };
+        flag(self.signal, bit::SIGNAL)
+            | flag(self.failed, bit::FAILED)
+            | flag(self.skipped, bit::SKIPPED)
+            | (self.waited as u32) << bit::WAITED_SHIFT
+            | self.aborted.map_or(0, |cause| cause as u32) << bit::ABORTED_SHIFT
+    }
 }
+
+/// The layout of [`State::bits`].
+#[cfg_attr(not(any(feature = "js", test)), allow(dead_code))]
+pub(crate) mod bit {
+    /// The group has a signal.
+    pub(crate) const SIGNAL: u32 = 1;
+    /// A task has failed.
+    pub(crate) const FAILED: u32 = 1 << 1;
+    /// A cancel skipped work.
+    pub(crate) const SKIPPED: u32 = 1 << 2;
+    /// How far `wait` has gone: a [`Waited`](super::Waited) discriminant.
+    pub(crate) const WAITED: u32 = 3 << WAITED_SHIFT;
+    pub(crate) const WAITED_SHIFT: u32 = 3;
+    /// Why the group stopped admitting: a [`Cause`](super::Cause)
+    /// discriminant, 0 while it admits.
+    pub(crate) const ABORTED: u32 = 3 << ABORTED_SHIFT;
+    pub(crate) const ABORTED_SHIFT: u32 = 5;
+    /// How many bits the state takes.
+    #[cfg(test)]
+    pub(crate) const WIDTH: u32 = 7;
+}
+
+#[cfg(test)]
+mod tests;

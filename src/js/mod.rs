@@ -1,388 +1,305 @@
-//! The calls the JS class makes into the core: numbers in, numbers out.
+//! The calls the JS class makes into the core: numbers in, one number out.
 //!
-//! `ErrGroup` (in `errgroup.js`, beside this file) is a JS class that keeps
-//! every JS value itself: the queued tasks, the first error, the signal,
-//! the promises it handed out. What it asks the core is only what to do
-//! next, so no call here takes or returns a JS value, none calls into JS,
-//! and no JS exception can pass through a wasm frame on the way.
+//! `ErrGroup` (src/js/errgroup.js) keeps every value of its group in JS:
+//! the queued tasks, the first error, the signal, the promises it handed
+//! out, and the group's state in four numbers: `bits` (see
+//! [`State::bits`]), `active` (tasks holding a slot), `queued` (tasks
+//! waiting for one) and `limit` (`Infinity` for none). It hands them to
+//! every call here, which decides with the same [`State`] the Rust `Group`
+//! runs and answers what to do and the new `bits` (the layout is in
+//! [`protocol`]). The class applies the answer before it calls again.
 //!
-//! A busy group has a [`State`] here, in a slot named by a handle (its index
-//! plus one; 0 is none). Once idle, the group closes its core: the slot is
-//! freed and the group keeps the core's state as one number (see
-//! [`State::to_bits`]), which [`group_open`] takes back. A settled group
-//! holds no wasm memory at all.
-//!
-//! Every call but [`group_open`] is a leaf: it calls no function, so the
-//! only place a full JS stack can stop it is its entry, before it has done
-//! anything (engines check the stack as a function is entered). The one
-//! call `group_open` makes allocates a chunk of slots, with the table
-//! unlocked, through an allocator that is a leaf too. scripts/build-pkg.mjs
-//! checks this on every build.
-//!
-//! A handle that names no core (a bug in the JS class) is answered with
-//! [`INVALID`], never a trap.
+//! So the core is pure functions on numbers: no memory, no globals, no
+//! table of groups, and no function that calls another. A call cannot
+//! leave anything behind, whether it returns, traps, or is stopped at its
+//! entry by a full JS stack (the one place an engine stops a call that
+//! calls nothing); no JS value or exception ever enters it; and a group
+//! holds nothing in the instance, busy or not. scripts/build-pkg.mjs checks
+//! the built module for all of this.
 
-use alloc::boxed::Box;
+mod protocol;
 
-use spin::Mutex;
 use wasm_bindgen::prelude::*;
 
-use crate::state::{Admit, Cause, Count, Ended, Next, Outcome, State};
+use crate::state::{Admit, Cause, Count, Ended, Next, Outcome, Settle, State, Status};
+use protocol::*;
 
-/// The answers, named as `errgroup.js` names them
-/// (tests/js/protocol.test.mjs checks that the two files agree).
-mod answer {
-    /// `group_go`: the task holds a slot.
-    pub const ADMIT_START: u32 = 0;
-    /// `group_go`: the task waits for a slot.
-    pub const ADMIT_QUEUED: u32 = 1;
-    /// `group_go`: the signal has aborted; the task is skipped.
-    pub const ADMIT_SKIP: u32 = 2;
-    /// `group_go`: a group with a signal whose `wait` completed.
-    pub const ADMIT_CLOSED: u32 = 3;
-    /// `group_go` for `tryGo`: no slot is free now.
-    pub const ADMIT_NOT_NOW: u32 = 4;
-    /// `group_step`'s `ended`: no task ended.
-    pub const TASK_NONE: u32 = 0;
-    /// `group_step`'s `ended`: the task succeeded.
-    pub const TASK_OK: u32 = 1;
-    /// `group_step`'s `ended`: the task threw or rejected.
-    pub const TASK_FAILED: u32 = 2;
-    /// `group_step`: keep the task's error as the first failure.
-    pub const KEPT_FIRST_FAILURE: u32 = 1;
-    /// `group_step`: keep it, and abort the signal with it first.
-    pub const KEPT_FIRST_FAILURE_ABORTS: u32 = 2;
-    /// `group_step`: the tasks counted are skipped, not started.
-    pub const STEP_SKIP: u32 = 16;
-    /// `group_step`: nothing to do until a task ends.
-    pub const NEXT_BUSY: u32 = 2;
-    /// `group_step`: tasks wait behind a limit of 0 and none runs.
-    pub const NEXT_STUCK: u32 = 3;
-    /// `group_step`: abort the signal as settled, then ask again.
-    pub const NEXT_SETTLE: u32 = 4;
-    /// `group_step`: more to start or skip; ask again.
-    pub const NEXT_MORE: u32 = 5;
-    /// `group_step`: idle, and `wait` reports success.
-    pub const NEXT_IDLE_DONE: u32 = 8;
-    /// `group_step`: idle, and `wait` reports the first failure.
-    pub const NEXT_IDLE_FAILED: u32 = 9;
-    /// `group_step`: idle, and `wait` reports the parent's reason.
-    pub const NEXT_IDLE_SKIPPED: u32 = 10;
-    /// Any call: the handle names no core.
-    pub const INVALID: u32 = 7;
-}
-use answer::*;
-
-/// Slots in a chunk.
-const CHUNK: usize = 256;
-/// Chunks in the table: at most `CHUNKS * CHUNK` (1,048,576) groups are busy
-/// at once.
-const CHUNKS: usize = 4096;
-
-/// The open cores. One instance, one thread, and no call runs while another
-/// does: the lock is never contended, so [`table`] only tries it.
-static CORES: Mutex<Table> = Mutex::new(Table {
-    chunks: [const { None }; CHUNKS],
-    free: 0,
-});
-
-/// The open cores, or `None` if the lock is held, which only a trap inside
-/// a call could leave it: the class stops every group after a trap.
-fn table() -> Option<spin::MutexGuard<'static, Table>> {
-    CORES.try_lock()
-}
-
-struct Table {
-    chunks: [Option<Box<[Slot; CHUNK]>>; CHUNKS],
-    /// Handle of the first free slot; 0 if none is free.
-    free: u32,
-}
-
-enum Slot {
-    /// Free; holds the handle of the next free slot.
-    Free(u32),
-    Taken(State<Count>),
-}
-
-impl Table {
-    fn slot(&mut self, handle: u32) -> Option<&mut Slot> {
-        let index = (handle as usize).checked_sub(1)?;
-        let chunk = self.chunks.get_mut(index / CHUNK)?.as_mut()?;
-        chunk.get_mut(index % CHUNK)
+/// The group the class describes. A limit past `usize::MAX` (`as`
+/// saturates, `Infinity` included) is no limit. Inlined, as everything
+/// here is: no function of the core calls another.
+#[inline(always)]
+fn group(bits: u32, active: u32, queued: u32, limit: f64) -> State<Count> {
+    #[cfg(feature = "test-hooks")]
+    if limit == TRAP_LIMIT {
+        core::arch::wasm32::unreachable();
     }
-
-    fn get(&mut self, handle: u32) -> Option<&mut State<Count>> {
-        match self.slot(handle)? {
-            Slot::Taken(core) => Some(core),
-            Slot::Free(_) => None,
-        }
-    }
-
-    /// Adds `chunk`'s slots to the free list; hands it back if the table is
-    /// full, to be dropped once the table is unlocked.
-    fn add(&mut self, chunk: Box<[Slot; CHUNK]>) -> Option<Box<[Slot; CHUNK]>> {
-        let Some(at) = self.chunks.iter().position(Option::is_none) else {
-            return Some(chunk);
-        };
-        let first = (at * CHUNK) as u32 + 1;
-        let free = self.free;
-        let chunk = self.chunks[at].insert(chunk);
-        for (i, slot) in chunk.iter_mut().enumerate() {
-            *slot = Slot::Free(if i + 1 < CHUNK {
-                first + i as u32 + 1
-            } else {
-                free
-            });
-        }
-        self.free = first;
-        None
-    }
-
-    /// Puts `core` in a free slot; answers its handle, 0 if none is free.
-    fn take(&mut self, core: State<Count>) -> u32 {
-        let handle = self.free;
-        let Some(slot) = self.slot(handle) else {
-            return 0;
-        };
-        let Slot::Free(next) = *slot else { return 0 };
-        *slot = Slot::Taken(core);
-        self.free = next;
-        handle
-    }
-
-    fn release(&mut self, handle: u32) -> Option<State<Count>> {
-        let free = self.free;
-        let slot = self.slot(handle)?;
-        if let Slot::Free(_) = slot {
-            return None;
-        }
-        let Slot::Taken(core) = core::mem::replace(slot, Slot::Free(free)) else {
-            return None;
-        };
-        self.free = handle;
-        Some(core)
-    }
-}
-
-/// Runs `f` on the core named by `handle`; [`INVALID`] if there is none.
-fn with(handle: u32, f: impl FnOnce(&mut State<Count>) -> u32) -> u32 {
-    table()
-        .as_mut()
-        .and_then(|table| table.get(handle))
-        .map_or(INVALID, f)
-}
-
-/// The limit as the JS class validated it: a whole number from 0 up, or
-/// `Infinity`. `as` saturates, so any limit past `usize::MAX` is no limit.
-fn limit_of(limit: f64) -> Option<usize> {
     let limit = limit as usize;
-    (limit != usize::MAX).then_some(limit)
+    State::from_parts(
+        bits,
+        active as usize,
+        queued as usize,
+        (limit != usize::MAX).then_some(limit),
+    )
 }
 
-/// Opens a core for an idle group, from the state [`group_close`] gave it
-/// (0 for a new group, 1 for a new group with a signal) and its limit.
-/// Answers the core's handle; 0 if 1,048,576 groups are busy already.
+/// A limit that makes every call trap, in builds with the `test-hooks`
+/// feature, never in the npm package: tests/js/ see what a trap does.
+#[cfg(feature = "test-hooks")]
+const TRAP_LIMIT: f64 = 57_005.0;
+
+#[inline(always)]
+fn answer(state: &State<Count>, code: u32) -> u32 {
+    state.bits() | code << CODE_SHIFT
+}
+
+/// `go()`: takes a new task. Answers [`ADMIT_NOW`], [`ADMIT_QUEUED`],
+/// [`ADMIT_SKIP`] or [`ADMIT_CLOSED`].
 #[wasm_bindgen]
-pub fn group_open(state: u32, limit: f64) -> u32 {
-    let full = table().is_some_and(|table| table.free == 0);
-    // Allocated with the table unlocked, so that a full JS stack stopping
-    // this call at the allocator's entry leaves nothing locked.
-    let chunk = full.then(|| Box::new([const { Slot::Free(0) }; CHUNK]));
-    let (handle, spare) = match table() {
-        Some(mut table) => {
-            let spare = chunk.and_then(|chunk| table.add(chunk));
-            (table.take(State::from_bits(state, limit_of(limit))), spare)
-        }
-        None => (0, chunk),
+pub fn go(bits: u32, active: u32, queued: u32, limit: f64) -> u32 {
+    let mut state = group(bits, active, queued, limit);
+    let code = match state.go(()) {
+        Admit::Now(()) => ADMIT_NOW,
+        Admit::Queued => ADMIT_QUEUED,
+        Admit::Skip(()) => ADMIT_SKIP,
+        Admit::Closed(()) => ADMIT_CLOSED,
     };
-    drop(spare);
-    handle
+    answer(&state, code)
 }
 
-/// `go()`: takes a task. Answers an [`Admit`] code: 0 start (it holds a
-/// slot), 1 queued, 2 skipped (the signal aborted), 3 closed. With `only_now`
-/// 1, `tryGo()`: takes a slot only if a task would start now, and answers 0
-/// if it did, 4 if not.
+/// `tryGo()`: admits a new task only if `go` would admit it now. Answers
+/// [`ADMIT_NOW`] or [`ADMIT_NOT_NOW`].
 #[wasm_bindgen]
-pub fn group_go(handle: u32, only_now: u32) -> u32 {
-    with(handle, |core| {
-        if only_now != 0 {
-            return if core.try_go() {
-                ADMIT_START
-            } else {
-                ADMIT_NOT_NOW
-            };
-        }
-        match core.go(()) {
-            Admit::Start(()) => ADMIT_START,
-            Admit::Queued => ADMIT_QUEUED,
-            Admit::Skip(()) => ADMIT_SKIP,
-            Admit::Closed(()) => ADMIT_CLOSED,
-        }
-    })
+pub fn try_go(bits: u32, active: u32, queued: u32, limit: f64) -> u32 {
+    let mut state = group(bits, active, queued, limit);
+    let code = if state.try_go() {
+        ADMIT_NOW
+    } else {
+        ADMIT_NOT_NOW
+    };
+    answer(&state, code)
 }
 
-/// `wait()`: marks `wait` as called. Answers 0.
+/// An admitted task is about to be called, and the group has stopped
+/// since it was admitted (the class asks only then). Answers
+/// [`START_RUN`] or [`START_SKIP`].
 #[wasm_bindgen]
-pub fn group_wait(handle: u32) -> u32 {
-    with(handle, |core| {
-        core.wait();
-        0
-    })
+pub fn start(bits: u32, active: u32, queued: u32, limit: f64) -> u32 {
+    let mut state = group(bits, active, queued, limit);
+    let code = if state.start() { START_RUN } else { START_SKIP };
+    answer(&state, code)
 }
 
-/// The parent's signal aborted: 1 if the group's signal aborts now (with
-/// the parent's reason), 0 if it had aborted.
+/// A task ended: it returned, or what it returned fulfilled. Answers a
+/// step (see [`step`]).
 #[wasm_bindgen]
-pub fn group_abort(handle: u32) -> u32 {
-    with(handle, |core| u32::from(core.abort(Cause::Parent)))
+pub fn end(bits: u32, active: u32, queued: u32, limit: f64) -> u32 {
+    let mut state = group(bits, active, queued, limit);
+    state.end(false);
+    steps(state)
 }
 
-/// An admitted task is about to be called, and the signal has aborted
-/// since it was admitted: gives its slot back. The class asks only then.
-/// Answers 1 if the task may run after all (the core saw no abort), 0 if
-/// it is skipped.
+// The calls below are rare (once per failure or group): they answer
+// [`STEP_ABORT`] or [`STEP_MORE`], and the class then calls `step`, so
+// that only `end` and `step` carry a copy of its code.
+
+/// A task failed: it threw, or what it returned rejected. Answers
+/// [`KEEP`] if it is the first failure, and [`STEP_ABORT`] if that aborts
+/// the signal, else [`STEP_MORE`].
 #[wasm_bindgen]
-pub fn group_begin(handle: u32) -> u32 {
-    with(handle, |core| u32::from(core.begin()))
-}
-
-/// One step of the group: records how a task ended, if one did (`ended`:
-/// 0 none, 1 it succeeded, 2 it failed: threw or rejected), then, if
-/// `pump` is 1, asks the core what to do next until it has nothing to do
-/// now.
-///
-/// Answers `next << 2 | kept`. `kept` is an [`Ended`] code: 0 nothing to
-/// keep, 1 keep the task's error as the first failure, 2 keep it and abort
-/// the signal with it; then `next` is 0: the class aborts first, and asks
-/// again. Otherwise `next` is `count << 5 | skip << 4 | last` (0 if `pump`
-/// is 0): the `count` oldest queued tasks start (they hold a slot now) or,
-/// if `skip` is 1, are skipped; then `last`, a [`Next`] code: 2 busy, 3
-/// stuck behind a limit of 0, 4 abort the signal as settled and ask again,
-/// 5 more to do (ask again), or, once idle, 8 plus what `wait` reports (an
-/// [`Outcome`]: 0 done, 1 the first failure, 2 the parent's reason, for it
-/// skipped work); close the core then.
-#[wasm_bindgen]
-pub fn group_step(handle: u32, ended: u32, pump: u32) -> u32 {
-    with(handle, |core| {
-        let kept = match ended {
-            TASK_NONE => Ended::Quietly,
-            TASK_OK | TASK_FAILED => core.finish(ended == TASK_FAILED),
-            _ => return INVALID,
-        };
-        match kept {
-            Ended::FirstFailureAborts => KEPT_FIRST_FAILURE_ABORTS,
-            kept => {
-                let kept = if kept == Ended::FirstFailure {
-                    KEPT_FIRST_FAILURE
-                } else {
-                    0
-                };
-                let next = if pump != 0 { next_all(core) } else { 0 };
-                next << 2 | kept
-            }
-        }
-    })
-}
-
-/// The most starts or skips one answer carries: `group_step` answers
-/// `count << 7` and more, in 32 bits.
-const MAX_COUNT: u32 = (1 << 25) - 1;
-
-fn next_all(core: &mut State<Count>) -> u32 {
-    let mut count: u32 = 0;
-    let mut skip = 0;
-    loop {
-        let last = match core.next() {
-            Next::Start(()) => {
-                count += 1;
-                skip = 0;
-                if count < MAX_COUNT {
-                    continue;
-                }
-                NEXT_MORE
-            }
-            // Starts and skips never mix: the core skips only once aborted.
-            Next::Skip(()) => {
-                count += 1;
-                skip = STEP_SKIP;
-                if count < MAX_COUNT {
-                    continue;
-                }
-                NEXT_MORE
-            }
-            Next::Busy => NEXT_BUSY,
-            Next::Stuck => NEXT_STUCK,
-            Next::Settle => NEXT_SETTLE,
-            Next::Idle => match core.outcome() {
-                Outcome::Done => NEXT_IDLE_DONE,
-                Outcome::Failed => NEXT_IDLE_FAILED,
-                Outcome::Skipped => NEXT_IDLE_SKIPPED,
-            },
-        };
-        return count << 5 | skip | last;
+pub fn fail(bits: u32, active: u32, queued: u32, limit: f64) -> u32 {
+    let mut state = group(bits, active, queued, limit);
+    match state.end(true) {
+        Ended::Quietly => answer(&state, STEP_MORE),
+        Ended::FirstFailure => answer(&state, STEP_MORE) | KEEP,
+        Ended::FirstFailureAborts => answer(&state, STEP_ABORT) | KEEP,
     }
 }
 
-/// Sets the limit: a whole number from 0 up, or `Infinity` for none.
+/// The parent aborted, or `abort()` was called. Answers [`STEP_ABORT`] if
+/// the group stopped now, else [`STEP_MORE`].
 #[wasm_bindgen]
-pub fn group_set_limit(handle: u32, limit: f64) -> u32 {
-    with(handle, |core| {
-        core.set_limit(limit_of(limit));
-        0
-    })
+pub fn cancel(bits: u32, active: u32, queued: u32, limit: f64) -> u32 {
+    let mut state = group(bits, active, queued, limit);
+    let code = if state.abort(Cause::Cancel) {
+        STEP_ABORT
+    } else {
+        STEP_MORE
+    };
+    answer(&state, code)
 }
 
-/// How many tasks hold a slot (`queued` 0) or wait for one (`queued` 1);
-/// 0 for a handle that names no core.
+/// `wait()` was called. Answers [`STEP_MORE`].
 #[wasm_bindgen]
-pub fn group_count(handle: u32, queued: u32) -> u32 {
-    let mut table = table();
-    let core = table.as_mut().and_then(|table| table.get(handle));
-    let count = core.map_or(0, |core| {
-        if queued != 0 {
-            core.queued()
-        } else {
-            core.active()
+pub fn wait(bits: u32, active: u32, queued: u32, limit: f64) -> u32 {
+    let mut state = group(bits, active, queued, limit);
+    state.wait();
+    answer(&state, STEP_MORE)
+}
+
+/// What to do now: admit or skip the oldest queued tasks (COUNT of them),
+/// then how the group stands: a `STEP_*` code, and [`READY`] if `go`
+/// would answer at once.
+#[wasm_bindgen]
+pub fn step(bits: u32, active: u32, queued: u32, limit: f64) -> u32 {
+    steps(group(bits, active, queued, limit))
+}
+
+#[inline(always)]
+fn steps(mut state: State<Count>) -> u32 {
+    let mut count = 0;
+    let mut skip = 0;
+    while count < COUNT_MAX {
+        match state.next() {
+            Some(Next::Admit(())) => count += 1,
+            // Admits and skips never mix: the group skips once it stopped.
+            Some(Next::Skip(())) => {
+                count += 1;
+                skip = SKIP;
+            }
+            None => break,
         }
-    });
-    u32::try_from(count).unwrap_or(u32::MAX)
+    }
+    let code = if count == COUNT_MAX {
+        STEP_MORE
+    } else {
+        match state.settle() {
+            Settle::No if state.status() == Status::Stuck => STEP_STUCK,
+            Settle::No => STEP_BUSY,
+            Settle::Closes => STEP_CLOSES,
+            Settle::Idle(Outcome::Done) => STEP_DONE,
+            Settle::Idle(Outcome::Failed) => STEP_FAILED,
+            Settle::Idle(Outcome::Cancelled) => STEP_CANCELLED,
+        }
+    };
+    let ready = if state.ready() { READY } else { 0 };
+    answer(&state, code) | skip | ready | count << COUNT_SHIFT
 }
 
-/// Frees the core and answers its state, for the group to keep while idle
-/// and hand back to the next call that opens a core.
-#[wasm_bindgen]
-pub fn group_close(handle: u32) -> u32 {
-    table()
-        .and_then(|mut table| table.release(handle))
-        .map_or(INVALID, |core| core.to_bits())
-}
+/// What the class gets back when it hands over a whole state: the tests
+/// of `steps` on the host.
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Panics, to test what a trap does to pending promises. Only in builds
-/// with the `test-hooks` feature, never in the npm package.
-#[cfg(feature = "test-hooks")]
-#[wasm_bindgen]
-pub fn test_panic() {
-    panic!("a deliberate panic, for the tests");
-}
+    fn decode(answer: u32) -> (u32, u32, u32) {
+        (
+            answer & STATE,
+            answer >> CODE_SHIFT & CODE_MASK,
+            answer >> COUNT_SHIFT,
+        )
+    }
 
-/// The address of a local: the shadow stack pointer, give or take a
-/// constant. Every call into the core starts from the same stack, so this
-/// answers the same number whenever no call is running, unless a call
-/// leaked stack. Only in builds with the `test-hooks` feature.
-#[cfg(feature = "test-hooks")]
-#[wasm_bindgen]
-pub fn test_stack_pointer() -> u32 {
-    let local = 0u8;
-    core::ptr::from_ref(core::hint::black_box(&local)) as usize as u32
-}
+    #[test]
+    fn go_answers_the_admission_and_the_new_state() {
+        assert_eq!(decode(go(NEW_ZERO_GROUP, 0, 0, f64::INFINITY)).1, ADMIT_NOW);
+        assert_eq!(decode(go(NEW_ZERO_GROUP, 2, 0, 2.0)).1, ADMIT_QUEUED);
+        assert_eq!(decode(go(NEW_ZERO_GROUP, 0, 1, 2.0)).1, ADMIT_QUEUED);
+        assert_eq!(decode(try_go(NEW_ZERO_GROUP, 0, 1, 2.0)).1, ADMIT_NOT_NOW);
+        let stopped = decode(cancel(NEW_SIGNAL_GROUP, 0, 0, 1.0));
+        assert_eq!(stopped.1, STEP_ABORT);
+        assert_eq!(
+            decode(cancel(stopped.0, 0, 0, 1.0)).1,
+            STEP_MORE,
+            "only the first cancel stops"
+        );
+        assert_eq!(decode(go(stopped.0, 0, 0, 1.0)).1, ADMIT_SKIP);
+    }
 
-/// How many cores are open. Only in builds with the `test-hooks` feature.
-#[cfg(feature = "test-hooks")]
-#[wasm_bindgen]
-pub fn test_open_cores() -> u32 {
-    let Some(table) = table() else { return 0 };
-    let slots = table.chunks.iter().flatten().flat_map(|chunk| chunk.iter());
-    let open = slots.filter(|slot| matches!(slot, Slot::Taken(_)));
-    u32::try_from(open.count()).unwrap_or(u32::MAX)
+    #[test]
+    fn a_limit_past_u32_or_infinity_is_no_limit() {
+        for limit in [f64::INFINITY, 4_294_967_296.0, 1e300] {
+            assert_eq!(
+                decode(go(NEW_ZERO_GROUP, u32::MAX - 1, 0, limit)).1,
+                ADMIT_NOW
+            );
+        }
+        assert_eq!(decode(go(NEW_ZERO_GROUP, 3, 0, 3.0)).1, ADMIT_QUEUED);
+    }
+
+    #[test]
+    fn a_task_end_admits_the_next_queued_task_in_the_same_answer() {
+        let (bits, code, count) = decode(end(NEW_ZERO_GROUP, 1, 5, 1.0));
+        assert_eq!((bits, code, count), (NEW_ZERO_GROUP, STEP_BUSY, 1));
+        assert_eq!(decode(end(NEW_ZERO_GROUP, 1, 0, 1.0)).1, STEP_DONE);
+    }
+
+    #[test]
+    fn the_first_failure_of_a_signal_group_aborts_first_then_skips_the_queue() {
+        let first = fail(NEW_SIGNAL_GROUP, 1, 3, 1.0);
+        assert_eq!(first & KEEP, KEEP);
+        let (bits, code, _) = decode(first);
+        assert_eq!(code, STEP_ABORT);
+        assert_ne!(bits & STOPPED, 0);
+        let next = step(bits, 0, 3, 1.0);
+        assert_eq!(next & SKIP, SKIP);
+        assert_eq!(decode(next).2, 3);
+        assert_eq!(decode(next).1, STEP_FAILED);
+        assert_eq!(
+            fail(bits, 1, 0, 1.0) & KEEP,
+            0,
+            "a second failure is not kept"
+        );
+    }
+
+    #[test]
+    fn a_failure_in_a_zero_group_is_kept_and_the_queue_runs_on() {
+        let answer = fail(NEW_ZERO_GROUP, 1, 2, 1.0);
+        assert_eq!(answer & (KEEP | SKIP), KEEP);
+        assert_eq!(decode(answer).1, STEP_MORE);
+        let next = step(answer & STATE, 0, 2, 1.0);
+        assert_eq!(next & SKIP, 0);
+        assert_eq!((decode(next).1, decode(next).2), (STEP_BUSY, 1));
+    }
+
+    #[test]
+    fn wait_on_an_idle_signal_group_closes_it() {
+        let (bits, code, _) = decode(wait(NEW_SIGNAL_GROUP, 0, 0, f64::INFINITY));
+        assert_eq!(code, STEP_MORE);
+        let (bits, code, _) = decode(step(bits, 0, 0, f64::INFINITY));
+        assert_eq!(code, STEP_CLOSES);
+        assert_eq!(decode(go(bits, 0, 0, f64::INFINITY)).1, ADMIT_CLOSED);
+        assert_eq!(decode(step(bits, 0, 0, f64::INFINITY)).1, STEP_DONE);
+        let zero = decode(wait(NEW_ZERO_GROUP, 0, 0, f64::INFINITY)).0;
+        assert_eq!(decode(step(zero, 0, 0, f64::INFINITY)).1, STEP_DONE);
+    }
+
+    #[test]
+    fn ready_says_whether_go_would_answer_at_once() {
+        assert_ne!(step(NEW_ZERO_GROUP, 0, 0, 1.0) & READY, 0);
+        assert_eq!(step(NEW_ZERO_GROUP, 1, 0, 1.0) & READY, 0);
+        assert_eq!(step(NEW_ZERO_GROUP, 0, 1, 0.0) & READY, 0);
+        let stopped = decode(cancel(NEW_SIGNAL_GROUP, 1, 0, 1.0)).0;
+        assert_ne!(
+            step(stopped, 1, 0, 1.0) & READY,
+            0,
+            "a stopped group skips at once"
+        );
+    }
+
+    #[test]
+    fn a_queue_behind_a_limit_of_0_is_stuck_until_the_limit_is_raised() {
+        assert_eq!(decode(step(NEW_ZERO_GROUP, 0, 4, 0.0)).1, STEP_STUCK);
+        assert_eq!(
+            decode(step(NEW_ZERO_GROUP, 0, 4, 2.0)),
+            (NEW_ZERO_GROUP, STEP_BUSY, 2)
+        );
+    }
+
+    #[test]
+    fn more_queued_tasks_than_one_answer_counts_take_more_steps() {
+        let queued = COUNT_MAX + 3;
+        let first = decode(step(NEW_ZERO_GROUP, 0, queued, f64::INFINITY));
+        assert_eq!((first.1, first.2), (STEP_MORE, COUNT_MAX));
+        let rest = decode(step(first.0, COUNT_MAX, 3, f64::INFINITY));
+        assert_eq!((rest.1, rest.2), (STEP_BUSY, 3));
+    }
+
+    #[test]
+    fn an_admitted_task_of_a_stopped_group_is_skipped_at_its_start() {
+        let stopped = decode(cancel(NEW_SIGNAL_GROUP, 1, 0, 1.0)).0;
+        let (bits, code, _) = decode(start(stopped, 1, 0, 1.0));
+        assert_eq!(code, START_SKIP);
+        assert_eq!(decode(step(bits, 0, 0, 1.0)).1, STEP_CANCELLED);
+        assert_eq!(decode(start(NEW_SIGNAL_GROUP, 1, 0, 1.0)).1, START_RUN);
+    }
 }
