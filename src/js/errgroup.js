@@ -50,7 +50,7 @@ export function install(exports) {
  * admitted. Browsers have no async context: there a queued task is only
  * an entry in the queue, and admitted tasks start together.
  */
-const keepsContext = /** @type {any} */ (globalThis).process?.versions?.node !== undefined && !(/** @type {any} */ (globalThis).__plain);
+const keepsContext = /** @type {any} */ (globalThis).process?.versions?.node !== undefined;
 
 const then = Promise.prototype.then;
 const resolved = Promise.resolve();
