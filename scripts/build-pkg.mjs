@@ -4,8 +4,12 @@
 //      one import and the exports that only wasm-bindgen's glue uses (the
 //      class calls the core's exports directly, on numbers); the protocol
 //      the core carries becomes src/js/protocol.js;
-//   3. esbuild bundles src/js/index.js with the core inlined as bytes;
-//   4. the hand-written files of pkg-templates/ are merged in.
+//   3. binaryen's wasm2js compiles the same core to JavaScript, for where
+//      WebAssembly may not compile (see compileToJs);
+//   4. esbuild bundles the entries, each an ES module (.js) and a CommonJS
+//      one (.cjs): src/js/index.js with the core inlined as bytes, and
+//      src/js/no-wasm.js with the core compiled to JavaScript;
+//   5. the hand-written files of pkg-templates/ are merged in.
 // pkg/ is generated; edit src/js/ and pkg-templates/ instead.
 //
 //   node scripts/build-pkg.mjs [--test-hooks]
@@ -52,6 +56,43 @@ function withoutCustomSections(bytes) {
     if (id !== 0) kept.push(bytes.subarray(start, at));
   }
   return Buffer.concat(kept);
+}
+
+/**
+ * Compiles the core, given as the text `wasm-opt --print` prints, to an ES
+ * module of plain JavaScript functions at `out`, with binaryen's wasm2js:
+ * the same core, for where WebAssembly may not compile (a page whose
+ * Content-Security-Policy lacks 'wasm-unsafe-eval', workerd after its
+ * top level ran). tests/core-js/ checks that both answer alike.
+ *
+ * wasm2js translates a saturating float-to-int conversion as a plain
+ * truncation, which wraps (`Infinity` would become a limit of 0), so
+ * `i32.trunc_sat_f64_u` (Rust's `limit as u32`) is first spelled out in
+ * instructions it translates exactly. A trap throws a
+ * `WebAssembly.RuntimeError`, as the wasm core's does, where the class
+ * looks for one.
+ * @param {string} wat
+ * @param {string} out
+ */
+function compileToJs(wat, out) {
+  const lowered = wat.replace(/\(i32\.trunc_sat_f64_u\s*\(local\.get (\$\w+)\)\s*\)/g, (_, x) => `
+    (if (result i32) (f64.ge (local.get ${x}) (f64.const 4294967296))
+      (then (i32.const -1))
+      (else (if (result i32) (f64.gt (local.get ${x}) (f64.const -1))
+        (then (i32.trunc_f64_u (local.get ${x})))
+        (else (i32.const 0)))))`);
+  const saturating = lowered.match(/\([if](32|64)\.trunc_sat_\w+/);
+  if (saturating !== null) throw new Error(`wasm2js does not translate ${saturating[0].slice(1)} exactly; spell it out here`);
+  const wat2 = `${out}.wat`;
+  writeFileSync(wat2, lowered);
+  run(join(root, 'tools/node_modules/.bin/wasm2js'), [wat2, ...FEATURES, '-O3', '-o', out]);
+  let js = readFileSync(out, 'utf8').replace(
+    /function wasm2js_trap\(\) \{[^}]*\}/,
+    "function wasm2js_trap() { throw new WebAssembly.RuntimeError('unreachable'); }",
+  );
+  // Unused aliases of Math functions, which wasm2js declares in any case.
+  js = js.replace(/^ *var (Math_\w+) = Math\.\w+;\n/gm, (line, name) => (js.split(name).length > 2 ? line : ''));
+  writeFileSync(out, js);
 }
 
 function run(cmd, args, env = process.env) {
@@ -107,6 +148,8 @@ const impure = text.match(/\((call|call_indirect|call_ref|global\.[gs]et|memory\
 if (!testHooks && impure !== null) {
   throw new Error(`the core must be pure functions on numbers, but it has ${impure[1]}:\n${text}`);
 }
+const coreJs = join(work, 'core.mjs');
+compileToJs(text, coreJs);
 if (testHooks) process.exit(0);
 if (size > SYNC_COMPILE_LIMIT) {
   throw new Error(`the core is ${size} bytes, over the ${SYNC_COMPILE_LIMIT} that Chromium compiles synchronously`);
@@ -115,24 +158,29 @@ if (size > SYNC_COMPILE_LIMIT) {
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
 const { build } = createRequire(join(root, 'tools/package.json'))('esbuild');
-await build({
-  entryPoints: [join(root, 'src/js/index.js')],
-  outfile: join(pkg, 'index.js'),
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  legalComments: 'none',
-  logLevel: 'warning',
-  plugins: [{
-    name: 'core',
-    setup(build) {
-      build.onResolve({ filter: /^wasm-errgroup:core$/ }, () => ({ path: core, namespace: 'core' }));
-      build.onLoad({ filter: /.*/, namespace: 'core' }, () => ({ contents: readFileSync(core), loader: 'binary' }));
-    },
-  }],
-});
+for (const [entry, source] of [['index', 'src/js/index.js'], ['no-wasm', 'src/js/no-wasm.js']]) {
+  for (const [format, extension] of [['esm', 'js'], ['cjs', 'cjs']]) {
+    await build({
+      entryPoints: [join(root, source)],
+      outfile: join(pkg, `${entry}.${extension}`),
+      bundle: true,
+      minify: true,
+      format,
+      platform: 'neutral',
+      target: 'es2022',
+      legalComments: 'none',
+      logLevel: 'warning',
+      plugins: [{
+        name: 'core',
+        setup(build) {
+          build.onResolve({ filter: /^wasm-errgroup:core$/ }, () => ({ path: core, namespace: 'core' }));
+          build.onLoad({ filter: /.*/, namespace: 'core' }, () => ({ contents: readFileSync(core), loader: 'binary' }));
+          build.onResolve({ filter: /^wasm-errgroup:core\.js$/ }, () => ({ path: coreJs }));
+        },
+      }],
+    });
+  }
+}
 
 // package.json: wasm-pack's fields (name, version, license, ...) plus ours.
 const generated = JSON.parse(readFileSync(join(work, 'package.json'), 'utf8'));
@@ -140,5 +188,8 @@ const { files: _files, module: _module, types: _types, sideEffects: _sideEffects
 const ours = JSON.parse(readFileSync(join(templates, 'package.json'), 'utf8'));
 writeFileSync(join(pkg, 'package.json'), JSON.stringify({ ...metadata, ...ours }, null, 2) + '\n');
 copyFileSync(join(templates, 'index.d.ts'), join(pkg, 'index.d.ts'));
+// The same declarations for require(): in a .d.cts, TypeScript reads them as
+// CommonJS, what index.cjs is.
+copyFileSync(join(templates, 'index.d.ts'), join(pkg, 'index.d.cts'));
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
 console.log(`built ${pkg}`);

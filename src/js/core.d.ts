@@ -4,3 +4,10 @@ declare module 'wasm-errgroup:core' {
   const bytes: Uint8Array<ArrayBuffer>;
   export default bytes;
 }
+
+// The same core compiled to JavaScript, which scripts/build-pkg.mjs bundles
+// into the `wasm-errgroup/no-wasm` entry (src/js/no-wasm.js).
+declare module 'wasm-errgroup:core.js' {
+  type Call = import('./errgroup.js').Call;
+  export const go: Call, try_go: Call, start: Call, end: Call, fail: Call, cancel: Call, wait: Call, step: Call;
+}
