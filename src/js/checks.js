@@ -2,8 +2,9 @@
 // described without running user code.
 
 /**
- * The getters of AbortSignal.prototype's chain: each checks that `this` is
- * an AbortSignal (of any realm), and throws for anything else.
+ * The getters of AbortSignal.prototype's chain: an own property of the
+ * prototype in browsers, Node and jsdom; inherited from a parent class in
+ * happy-dom.
  * @param {string} name
  */
 function getter(name) {
@@ -21,15 +22,17 @@ export const reasonOf = /** @type {(this: AbortSignal) => unknown} */ (getter('r
 
 /**
  * Whether `value` is an AbortSignal, of this realm or another (an
- * iframe's): the `aborted` getter checks its brand, and throws for anything
- * else, including a Proxy of one, whose methods would throw later.
+ * iframe's): the `aborted` getter answers a boolean for it. In browsers,
+ * Node and jsdom, the getter checks its brand and throws for anything else,
+ * including a Proxy of a signal, whose methods would throw later; in
+ * happy-dom it reads a field only its signals have, and answers `undefined`
+ * for anything else, a look-alike `{ aborted: false }` too.
  * @param {unknown} value
  * @returns {value is AbortSignal}
  */
 export function isAbortSignal(value) {
   try {
-    abortedOf.call(/** @type {AbortSignal} */ (value));
-    return true;
+    return typeof abortedOf.call(/** @type {AbortSignal} */ (value)) === 'boolean';
   } catch {
     return false;
   }
