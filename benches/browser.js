@@ -1,6 +1,7 @@
 // The bench's browser entry: scripts/build-pkg.mjs's package and the peers,
 // bundled by benches/run.mjs with esbuild. The page calls runBench().
 import { ErrGroup } from '../pkg/index.js';
+import { ErrGroup as ErrGroupJs } from '../pkg/no-wasm.js';
 import pMap from 'p-map';
 import pLimit from 'p-limit';
 import { mapLimit } from 'async';
@@ -8,4 +9,4 @@ import { newQueue } from '@henrygd/queue';
 import { run } from './scenarios.js';
 
 window.runBench = (options) =>
-  run({ ErrGroup, pMap, pLimit, mapLimit, newQueue }, { ...options, gc: globalThis.gc });
+  run({ ErrGroup, ErrGroupJs, pMap, pLimit, mapLimit, newQueue }, { ...options, gc: globalThis.gc });

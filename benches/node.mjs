@@ -4,6 +4,7 @@
 // a limit holds, and runs the Rust contenders (benches/rust/).
 import { createRequire } from 'node:module';
 import { ErrGroup } from '../pkg/index.js';
+import { ErrGroup as ErrGroupJs } from '../pkg/no-wasm.js';
 import pMap from 'p-map';
 import pLimit from 'p-limit';
 import asyncLib from 'async';
@@ -12,7 +13,7 @@ import { run } from './scenarios.js';
 
 const options = JSON.parse(process.argv[2]);
 const gc = globalThis.gc;
-const results = await run({ ErrGroup, pMap, pLimit, mapLimit: asyncLib.mapLimit, newQueue }, { ...options, gc });
+const results = await run({ ErrGroup, ErrGroupJs, pMap, pLimit, mapLimit: asyncLib.mapLimit, newQueue }, { ...options, gc });
 const version = `Node ${process.version}`;
 if (options.scenariosOnly) {
   console.log(JSON.stringify({ results, version }));

@@ -1,8 +1,10 @@
 // Speed, memory and size of wasm-errgroup against its peers, in one run:
 // scenarios A to D (benches/scenarios.js) in Node, headless Chromium and
 // headless Firefox (and WebKit, if asked), the Rust Group against spawn_local and futures, the
-// heap a queued task holds, and the package's size. Prints ratios, never
-// asserts a time.
+// heap a queued task holds, and the package's size. Our contenders run over
+// both cores, the wasm one (wasm-errgroup) and the one compiled to
+// JavaScript (wasm-errgroup/no-wasm), and the report sets the two side by
+// side. Prints ratios, never asserts a time.
 //
 //   node benches/run.mjs [--tasks 100000] [--rounds 7] [--engines node,node22,chromium,firefox,webkit] [--smoke]
 //
@@ -136,6 +138,7 @@ async function inWebDriver(kind, url) {
 // The report.
 const LIBRARIES = ['p-map', 'async mapLimit', '@henrygd/queue', 'p-limit'];
 const OURS = ['ErrGroup', 'ErrGroup.map', 'withSignal'];
+const JS = ' (JS)';
 const pad = (s, n) => String(s).padEnd(n);
 const num = (x, digits = 2) => x.toFixed(digits).padStart(6);
 let printed = 0;
@@ -149,14 +152,30 @@ for (const [engine, { results: byScenario, version }] of Object.entries(results)
     const floor = perTask.floor;
     const ratio = (a, b) => (b > 0 ? `${num(a / b)}x` : '     -');
     console.log(`\n${title} (fastest library: ${fastestName})`);
-    console.log(`  ${pad('', 16)}  µs/task   × fastest   × floor`);
+    console.log(`  ${pad('', 17)}  µs/task   × fastest   × floor`);
     for (const [name, us] of Object.entries(perTask)) {
-      const mark = OURS.includes(name) ? '*' : ' ';
-      console.log(`${mark} ${pad(name, 16)}  ${num(us)}   ${ratio(us, fastest)}   ${ratio(us, floor)}`);
+      const mark = OURS.includes(name.replace(JS, '')) ? '*' : ' ';
+      console.log(`${mark} ${pad(name, 17)}  ${num(us)}   ${ratio(us, fastest)}   ${ratio(us, floor)}`);
       printed++;
     }
   }
 }
+// The two cores side by side: the class over the core compiled to
+// JavaScript (wasm-errgroup/no-wasm) against the same class over the wasm
+// core (wasm-errgroup), per contender of ours, in each engine.
+console.log(`\n## The JS-compiled core (wasm-errgroup/no-wasm) ÷ the wasm core (wasm-errgroup), time per task`);
+console.log(`  ${pad('', 20)}${Object.values(results).map(({ version }) => pad(version.split(' ').slice(0, 2).join(' '), 25)).join('')}`);
+for (const [key, { perTask }] of Object.entries(Object.values(results)[0]?.results ?? {})) {
+  for (const name of Object.keys(perTask).filter((name) => OURS.includes(name))) {
+    const cells = Object.values(results).map(({ results: byScenario }) => {
+      const { [name]: wasm, [name + JS]: js } = byScenario[key].perTask;
+      return pad(js === undefined ? '-' : `${num(js / wasm)}x (${js.toFixed(2)} µs)`, 25);
+    });
+    console.log(`  ${pad(`${key} ${name}`, 20)}${cells.join('')}`);
+    printed++;
+  }
+}
+
 if (results.node) {
   const { memory, rust } = results.node;
   console.log(`\n## ${results.node.version}: heap bytes a task holds while it waits for a slot (its promise held)`);
@@ -174,12 +193,23 @@ const { transformSync } = tools('esbuild');
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 const minified = (path) => gz(transformSync(readFileSync(join(here, 'node_modules', path), 'utf8'), { minify: true, format: 'esm' }).code);
 const ours = gz(readFileSync(join(root, 'pkg/index.js')));
+// Each entry of the package, and the core alone in each form, gzipped.
+const entries = ['index.js', 'index.cjs', 'no-wasm.js', 'no-wasm.cjs'];
+const coreJs = transformSync(readFileSync(join(root, 'target/pkg-build/core.mjs'), 'utf8'), { minify: true, format: 'esm' }).code;
 const peers = {
   'p-map': minified('p-map/index.js'),
   'p-limit + yocto-queue': minified('p-limit/index.js') + minified('yocto-queue/index.js'),
   '@henrygd/queue': minified('@henrygd/queue/dist/index.js'),
   'async (whole)': minified('async/dist/async.mjs'),
 };
+console.log('\n## Size of each entry, and of the core inside it, raw and gzipped');
+for (const entry of entries) {
+  const bytes = readFileSync(join(root, 'pkg', entry));
+  console.log(`  ${pad(entry, 24)} ${String(bytes.length).padStart(6)} B ${String(gz(bytes)).padStart(6)} B`);
+}
+const coreWasm = readFileSync(join(root, 'target/pkg-build/core.wasm'));
+console.log(`  ${pad('core.wasm', 24)} ${String(coreWasm.length).padStart(6)} B ${String(gz(coreWasm)).padStart(6)} B`);
+console.log(`  ${pad('core, JS (minified)', 24)} ${String(coreJs.length).padStart(6)} B ${String(gz(coreJs)).padStart(6)} B`);
 console.log('\n## Size, gzipped (peers minified)');
 console.log(`  ${pad('wasm-errgroup', 24)} ${String(ours).padStart(6)} B`);
 for (const [name, bytes] of Object.entries(peers)) console.log(`  ${pad(name, 24)} ${String(bytes).padStart(6)} B   wasm-errgroup is ${(ours / bytes).toFixed(1)}x`);

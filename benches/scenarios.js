@@ -3,8 +3,10 @@
 // round after round, so that a slow moment of the machine hits them all.
 //
 // `libs` holds what is measured: { ErrGroup, pMap, pLimit, mapLimit,
-// newQueue }. `floor` is a hand-written worker loop: what the job costs
-// with no library at all.
+// newQueue }, and ErrGroupJs, the class over the core compiled to
+// JavaScript (wasm-errgroup/no-wasm), whose contenders run as ours do,
+// with " (JS)" after their names. `floor` is a hand-written worker loop:
+// what the job costs with no library at all.
 
 const noop = async () => {};
 const noopWith = async (signal) => signal;
@@ -172,6 +174,14 @@ export function scenarios({ ErrGroup, pMap, pLimit, mapLimit, newQueue }, n) {
   };
 }
 
+/** Puts each contender of ours in `js` (over the JS core) right after the same one in `all`. */
+function withJsCore(all, js) {
+  for (const [key, scenario] of Object.entries(all)) {
+    scenario.contenders = Object.fromEntries(Object.entries(scenario.contenders).flatMap(([name, fn]) =>
+      (name.startsWith('ErrGroup') || name === 'withSignal' ? [[name, fn], [`${name} (JS)`, js[key].contenders[name]]] : [[name, fn]])));
+  }
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const macrotask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -182,7 +192,9 @@ const macrotask = () => new Promise((resolve) => setTimeout(resolve, 0));
  */
 export async function run(libs, { tasks, rounds, gc, only }) {
   const out = {};
-  for (const [key, { title, contenders }] of Object.entries(scenarios(libs, tasks))) {
+  const all = scenarios(libs, tasks);
+  if (libs.ErrGroupJs) withJsCore(all, scenarios({ ...libs, ErrGroup: libs.ErrGroupJs }, tasks));
+  for (const [key, { title, contenders }] of Object.entries(all)) {
     if (only && !only.includes(key)) continue;
     const times = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
     for (const fn of Object.values(contenders)) await fn();
