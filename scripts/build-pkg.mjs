@@ -63,7 +63,7 @@ function withoutCustomSections(bytes) {
  * module of plain JavaScript functions at `out`, with binaryen's wasm2js:
  * the same core, for where WebAssembly may not compile (a page whose
  * Content-Security-Policy lacks 'wasm-unsafe-eval', workerd after its
- * top level ran). tests/core-js/ checks that both answer alike.
+ * top level ran). tests/js-core/ checks that both answer alike.
  *
  * wasm2js translates a saturating float-to-int conversion as a plain
  * truncation, which wraps (`Infinity` would become a limit of 0), so
