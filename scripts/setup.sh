@@ -6,7 +6,8 @@
 #   cargo tools   wasm-bindgen-cli (pinned to Cargo.toml), wasm-pack, geckodriver
 #   browsers      Debian's chromium, chromium-driver, firefox-esr, and
 #                 webkit2gtk-driver (WebKitWebDriver, MiniBrowser) with xvfb, xauth
-#   npm           dev dependencies in tools/ (binaryen, typescript, esbuild, ...)
+#   npm           dev dependencies in tools/ (binaryen, typescript, esbuild, ...),
+#                 and tools/typescript-5.4/ (the lowest TypeScript the types are checked with)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,4 +59,9 @@ fi
 if [ ! -d tools/node_modules ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
   log "installing npm dev dependencies in tools/"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -d tools/typescript-5.4/node_modules ] \
+  || [ tools/typescript-5.4/package-lock.json -nt tools/typescript-5.4/node_modules/.package-lock.json ]; then
+  log "installing TypeScript 5.4 in tools/typescript-5.4/"
+  (cd tools/typescript-5.4 && npm ci --no-audit --no-fund --loglevel=error)
 fi
