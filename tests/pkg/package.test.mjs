@@ -91,8 +91,8 @@ test('a webpack 5 bundle, in headless Chromium', async () => {
   assert.deepEqual(out, expected);
 });
 
-/** Runs tsc over `files` with `compilerOptions`; returns its output, and whether it passed. */
-function tsc(name, compilerOptions, files) {
+/** Runs tsc (`binary`) over `files` with `compilerOptions`; returns its output, and whether it passed. */
+function tsc(name, compilerOptions, files, binary = bin('tsc')) {
   const dir = join(project.dir, name);
   mkdirSync(dir, { recursive: true });
   for (const [file, source] of Object.entries(files)) writeFileSync(join(dir, file), source);
@@ -104,7 +104,7 @@ function tsc(name, compilerOptions, files) {
     files: Object.keys(files),
   }));
   try {
-    return { ok: true, out: execFileSync(bin('tsc'), ['-p', dir], { cwd: project.dir, encoding: 'utf8' }) };
+    return { ok: true, out: execFileSync(binary, ['-p', dir], { cwd: project.dir, encoding: 'utf8' }) };
   } catch (error) {
     return { ok: false, out: `${error.stdout}${error.stderr}` };
   }
@@ -132,3 +132,19 @@ test('tsc rejects what the package does not export: init, initSync', () => {
   assert.equal(errors.length, 2, out);
   for (const line of errors) assert.match(line, /^init\/init\.ts/, 'the errors are the consumer\'s, not in the .d.ts');
 });
+
+// A CommonJS scope (module node16, no "type": "module"), where TypeScript
+// resolves the package's `require` condition: its types are index.d.cts.
+// An ESM-only package fails there with TS1479. 5.4 is the lowest
+// TypeScript checked, tools/typescript-5.4/; tools/' own is the newest.
+for (const [version, binary] of [['5.4', join(root, 'tools/typescript-5.4/node_modules/.bin/tsc')], ['7', bin('tsc')]]) {
+  test(`tsc ${version} --strict, module node16 in a CommonJS scope, type-checks a consumer of both entries`, () => {
+    const name = `cjs-${version}`;
+    mkdirSync(join(project.dir, name), { recursive: true });
+    writeFileSync(join(project.dir, name, 'package.json'), '{ "type": "commonjs" }\n');
+    const noWasm = "import { ErrGroup } from 'wasm-errgroup/no-wasm';\nconst group: ErrGroup = ErrGroup.withSignal();\nvoid group;\n";
+    const { ok, out } = tsc(name, { module: 'node16', moduleResolution: 'node16', lib: ['es2022', 'dom'], types: [] },
+      { 'consumer.ts': consumer, 'no-wasm.ts': noWasm }, binary);
+    assert.ok(ok, out);
+  });
+}

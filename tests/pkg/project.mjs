@@ -2,11 +2,11 @@
 // outside the repo, a static server over it on 127.0.0.1, and headless
 // browsers to open its pages. Shared by the tests of tests/pkg/.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBrowser } from '../../scripts/webdriver.mjs';
 
@@ -26,11 +26,22 @@ export async function makeProject() {
   writeFileSync(join(dir, 'package.json'), '{ "name": "user-app", "private": true, "type": "module" }\n');
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(dir, tarball)], { cwd: dir });
   cpSync(join(here, 'scenario.mjs'), join(dir, 'scenario.mjs'));
+  /** Response headers of some files, by URL path (see `write`). */
+  const headers = new Map();
+  /** Bodies POSTed to /report: what a page's Content-Security-Policy reports. */
+  const reports = [];
   const server = createServer((req, res) => {
+    const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (req.method === 'POST' && pathname === '/report') {
+      let body = '';
+      req.on('data', (chunk) => { body += chunk; });
+      req.on('end', () => { reports.push(body); res.writeHead(204).end(); });
+      return;
+    }
     try {
-      const path = join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+      const path = join(dir, pathname);
       const body = readFileSync(path);
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', ...headers.get(pathname) });
       res.end(body);
     } catch {
       res.writeHead(404).end();
@@ -40,9 +51,20 @@ export async function makeProject() {
   const browsers = {};
   return {
     dir,
+    reports,
     url: (path) => `http://127.0.0.1:${server.address().port}/${path}`,
-    write(file, source) {
+    /** Writes `file` (and its folder), served with `responseHeaders` if given. */
+    write(file, source, responseHeaders) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
       writeFileSync(join(dir, file), source);
+      if (responseHeaders !== undefined) headers.set(`/${file}`, responseHeaders);
+    },
+    /**
+     * Makes dev packages of tools/ (a test runner, a framework) the
+     * project's own, as if installed there: links in its node_modules.
+     */
+    link(...names) {
+      for (const name of names) symlinkSync(join(root, 'tools/node_modules', name), join(dir, 'node_modules', name));
     },
     /** Runs `file` with Node (or `runtime`), and parses the JSON it prints last. */
     run(file, runtime = process.execPath, args = []) {
