@@ -11,9 +11,12 @@
 #   node      `node --test` runs tests/js/ against the package, and tests/pkg/
 #             against its packed tarball in Node ESM, Node CJS, a
 #             bundler-free page, an esbuild and a webpack bundle (headless
-#             Chromium), tsc in three setups, and every environment of the
-#             README's "Where it runs" (tests/pkg/environments.test.mjs)
-#             and tests/demo/ drives the demo pages in headless Chromium
+#             Chromium), tsc in five setups, and every environment of the
+#             README's "Where it runs" (tests/pkg/*.test.mjs); tests/js-core/
+#             checks that the core compiled to JavaScript answers as the
+#             wasm one; tests/demo/ drives the demo pages in headless Chromium
+#   js core   tests/js/ again, over the core compiled to JavaScript
+#             (tests/js-core/instantiate.mjs)
 #   bench     benches/run.mjs --smoke: the bench runs in every engine
 #
 # Ends with one line "N passed, N failed" over all of them; exits non-zero if
@@ -120,12 +123,23 @@ for engine in ${ENGINES:-node chrome firefox webkit}; do
 done
 
 say "node --test"
-node --expose-gc --test tests/js/ tests/pkg/ tests/demo/ 2>&1 | tee "$LOG_DIR/js.log" | grep -E '^not ok|^# (pass|fail)|growth|bytes'
+node --expose-gc --test tests/js/ tests/js-core/ tests/pkg/ tests/demo/ 2>&1 | tee "$LOG_DIR/js.log" | grep -E '^not ok|^# (pass|fail)|growth|bytes'
 rc=${PIPESTATUS[0]}
 p=$(awk '/^# pass/ {print $3}' "$LOG_DIR/js.log"); f=$(awk '/^# fail/ {print $3}' "$LOG_DIR/js.log")
 p=${p:-0}; f=${f:-0}; if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); [ "$rc" -eq 0 ] || STATUS=1
 SUMMARY+=("$(printf '%-28s %5d passed, %d failed' "node --test (package)" "$p" "$f")")
+
+say "node --test over the JS-compiled core"
+# The same suites, with every instance of the core they make built from the
+# core's wasm2js output instead (what wasm-errgroup/no-wasm ships).
+NODE_OPTIONS="--import=./tests/js-core/instantiate.mjs" node --expose-gc --test tests/js/ 2>&1 \
+  | tee "$LOG_DIR/js-core.log" | grep -E '^not ok|^# (pass|fail)'
+rc=${PIPESTATUS[0]}
+p=$(awk '/^# pass/ {print $3}' "$LOG_DIR/js-core.log"); f=$(awk '/^# fail/ {print $3}' "$LOG_DIR/js-core.log")
+p=${p:-0}; f=${f:-0}; if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); [ "$rc" -eq 0 ] || STATUS=1
+SUMMARY+=("$(printf '%-28s %5d passed, %d failed' "node --test (JS core)" "$p" "$f")")
 
 say "bench (smoke)"
 # A few hundred tasks per scenario and engine, once: the bench still runs
