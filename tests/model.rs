@@ -195,7 +195,6 @@ fn generate(seed: u64) -> Schedule {
 enum Ev {
     Submit {
         id: u32,
-        via_go: bool,
     },
     Start {
         id: u32,
@@ -216,10 +215,6 @@ enum Ev {
         ok: bool,
     },
     GoThrew {
-        id: u32,
-    },
-    GoResolved,
-    GoRejected {
         id: u32,
     },
     Wait {
@@ -248,10 +243,7 @@ fn parse(log: &str) -> Vec<Ev> {
             let b = |i| e.get(i).as_bool().unwrap();
             let s = |i| e.get(i).as_string().unwrap();
             match s(1).as_str() {
-                "submit" => Ev::Submit {
-                    id: n(2),
-                    via_go: s(3) == "go",
-                },
+                "submit" => Ev::Submit { id: n(2) },
                 "start" => Ev::Start {
                     id: n(2),
                     running: n(3),
@@ -263,8 +255,6 @@ fn parse(log: &str) -> Vec<Ev> {
                 "setLimit" => Ev::SetLimit(e.get(2).as_f64().unwrap() as i32),
                 "tryGo" => Ev::TryGo { id: n(2), ok: b(3) },
                 "goThrew" => Ev::GoThrew { id: n(2) },
-                "goResolved" => Ev::GoResolved,
-                "goRejected" => Ev::GoRejected { id: n(2) },
                 "wait" => Ev::Wait { k: n(2) },
                 "settled" => Ev::Settled {
                     k: n(2),
@@ -285,9 +275,9 @@ fn parse(log: &str) -> Vec<Ev> {
 
 /// The contract, replayed over one run's events.
 ///
-/// `rust` marks a run of the Rust `Group`: its `go` returns no promise, and
-/// after a `with_context` group has settled it drops the task silently
-/// (documented) instead of throwing.
+/// `rust` marks a run of the Rust `Group`: after a `with_context` group has
+/// settled, its `go` drops the task silently (documented) instead of
+/// throwing.
 fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Result<(), String> {
     let to_limit = |n: i32| (n >= 0).then_some(n as u32);
     let mut limit_now = limit.and_then(to_limit);
@@ -295,7 +285,6 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
     // lowering the limit interrupts nothing, so that is what bounds a start.
     let mut ceiling: HashMap<u32, Option<u32>> = HashMap::new();
     let mut submitted = Vec::new();
-    let mut submitted_go = HashSet::new();
     let mut started = Vec::new();
     let mut ended = HashSet::new();
     let mut first_failure: Option<u32> = None;
@@ -310,20 +299,15 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
     let mut waited = false;
     let mut running = 0;
     let mut settled: Option<String> = None;
-    let mut resolved = 0;
-    let mut threw = HashSet::new();
 
     for (seq, event) in events.iter().enumerate() {
         let at = |what: String| Err(format!("event {seq} {event:?}: {what}"));
         match *event {
-            Ev::Submit { id, via_go } => {
+            Ev::Submit { id, .. } => {
                 if rust && with_signal && closed {
                     // After the group closed, Rust's `go` drops the task.
                     dropped.insert(id);
                     continue;
-                }
-                if via_go {
-                    submitted_go.insert(id);
                 }
                 submitted.push(id);
                 ceiling.insert(id, limit_now);
@@ -337,7 +321,6 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 }
             }
             Ev::GoThrew { id } => {
-                threw.insert(id);
                 submitted.retain(|&s| s != id);
                 if !with_signal || !waited || running != 0 || aborted.is_none() {
                     return at("go() threw on a group that had not settled".into());
@@ -464,8 +447,6 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                     settled = Some(outcome.clone());
                 }
             }
-            Ev::GoResolved => resolved += 1,
-            Ev::GoRejected { id } => return at(format!("go() promise of {id} rejected")),
             Ev::Final { active, queued } => {
                 if (active, queued) != (0, 0) {
                     return at("counters not back to 0".into());
@@ -505,15 +486,6 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
     let failure_reason = first_failure.map(|id| format!("fail:{id}"));
     if with_signal && failed_before_abort && aborted != failure_reason {
         return Err("a failure did not abort the signal".into());
-    }
-    let go_promises = submitted_go
-        .iter()
-        .filter(|id| !threw.contains(*id))
-        .count();
-    if !rust && resolved != go_promises {
-        return Err(format!(
-            "{resolved} go() promises resolved of {go_promises}"
-        ));
     }
     Ok(())
 }
@@ -593,7 +565,7 @@ fn the_model_rejects_a_broken_run() {
         running,
         own_signal: true,
     };
-    let submit = |id| Ev::Submit { id, via_go: true };
+    let submit = |id| Ev::Submit { id };
     let over_limit = [
         Ev::SetLimit(1),
         submit(0),
@@ -677,10 +649,7 @@ impl RustRun {
 }
 
 fn rust_submit(run: &Rc<RustRun>, task: &Task) {
-    run.log(Ev::Submit {
-        id: task.id,
-        via_go: task.via_go,
-    });
+    run.log(Ev::Submit { id: task.id });
     let future = rust_task(run.clone(), task.clone());
     if task.via_go {
         run.group.go(future);

@@ -57,8 +57,7 @@ function submit(spec) {
   ev('submit', spec.id, spec.via);
   try {
     if (spec.via === 'go') {
-      const started = group.go(task(spec));
-      pending.push(started.then(() => ev('goResolved', spec.id), () => ev('goRejected', spec.id)));
+      group.go(task(spec));
     } else {
       ev('tryGo', spec.id, group.tryGo(task(spec)));
     }
