@@ -6,11 +6,8 @@
 
 mod common;
 
-use common::{count_unhandled_rejections, num, sleep, ErrGroup};
-use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-use wasm_bindgen_test::{console_log, wasm_bindgen_test};
+use wasm_bindgen_test::wasm_bindgen_test;
 
 #[wasm_bindgen(module = "/tests/js/robustness-cases.js")]
 extern "C" {
@@ -19,30 +16,9 @@ extern "C" {
     static CASES: JsValue;
 }
 
-/// Runs one case with `n` repetitions (`undefined` for its default), and
-/// fails on what it throws or on an unhandled rejection.
 async fn run(name: &str, n: Option<u32>) {
-    let class = common::get(&ErrGroup::new(), "constructor");
-    let unhandled = count_unhandled_rejections();
-    let baseline = num(common::call0(&unhandled));
-    let case: Function = CASES
-        .with(|cases| common::get(cases, name))
-        .unchecked_into();
-    let n = n.map_or(JsValue::UNDEFINED, JsValue::from);
-    let promise: Promise = case
-        .call2(&JsValue::NULL, &class, &n)
-        .unwrap()
-        .unchecked_into();
-    match JsFuture::from(promise).await {
-        Ok(line) => console_log!("{name}: {}", line.as_string().unwrap_or_default()),
-        Err(error) => panic!("{name}: {error:?}"),
-    }
-    sleep(10).await;
-    assert_eq!(
-        num(common::call0(&unhandled)),
-        baseline,
-        "{name}: an unhandled rejection"
-    );
+    let cases = CASES.with(JsValue::clone);
+    common::run_case(&cases, name, n).await;
 }
 
 #[wasm_bindgen_test]

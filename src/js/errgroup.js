@@ -628,17 +628,17 @@ export class ErrGroup {
     return trapped;
   }
 
+  // `using` and `await using`. Where the engine has no Symbol.dispose
+  // (WebKit before 2026, Node 20), the symbol TypeScript's own emit
+  // looks up instead.
   static {
-    if (typeof Symbol.dispose === 'symbol') {
-      Object.defineProperty(ErrGroup.prototype, Symbol.dispose, {
-        value: ErrGroup.prototype.free, writable: true, configurable: true,
-      });
-    }
-    if (typeof Symbol.asyncDispose === 'symbol') {
-      Object.defineProperty(ErrGroup.prototype, Symbol.asyncDispose, {
-        value() { return /** @type {ErrGroup} */ (this).#disposeAsync(); }, writable: true, configurable: true,
-      });
-    }
+    const symbols = /** @type {{ dispose?: symbol, asyncDispose?: symbol }} */ (Symbol);
+    Object.defineProperty(ErrGroup.prototype, symbols.dispose ?? Symbol.for('Symbol.dispose'), {
+      value: ErrGroup.prototype.free, writable: true, configurable: true,
+    });
+    Object.defineProperty(ErrGroup.prototype, symbols.asyncDispose ?? Symbol.for('Symbol.asyncDispose'), {
+      value() { return /** @type {ErrGroup} */ (this).#disposeAsync(); }, writable: true, configurable: true,
+    });
   }
 }
 

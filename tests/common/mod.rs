@@ -210,6 +210,33 @@ pub fn count_unhandled_rejections() -> Function {
     .unchecked_into()
 }
 
+/// Runs the case `name` of a JS cases module (tests/js/*-cases.js) over the
+/// class, with `n` repetitions (`undefined` for its default), and fails on
+/// what it throws or on an unhandled rejection.
+pub async fn run_case(cases: &JsValue, name: &str, n: Option<u32>) {
+    let class = get(&ErrGroup::new(), "constructor");
+    let unhandled = count_unhandled_rejections();
+    let baseline = num(call0(&unhandled));
+    let case: Function = get(cases, name).unchecked_into();
+    let n = n.map_or(JsValue::UNDEFINED, JsValue::from);
+    let promise: Promise = case
+        .call2(&JsValue::NULL, &class, &n)
+        .unwrap()
+        .unchecked_into();
+    match JsFuture::from(promise).await {
+        Ok(line) => {
+            wasm_bindgen_test::console_log!("{name}: {}", line.as_string().unwrap_or_default())
+        }
+        Err(error) => panic!("{name}: {error:?}"),
+    }
+    sleep(10).await;
+    assert_eq!(
+        num(call0(&unhandled)),
+        baseline,
+        "{name}: an unhandled rejection"
+    );
+}
+
 /// The local test server started by scripts/test.sh, read at build time.
 pub fn origin() -> &'static str {
     match option_env!("WASM_ERRGROUP_TEST_ORIGIN") {
