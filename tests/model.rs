@@ -73,7 +73,9 @@ struct Task {
 enum Op {
     Submit(Task),
     SetLimit(i32),
-    Abort,
+    /// The parent aborts, or (`true`) the group's `abort()` is called; a
+    /// zero group has only the latter.
+    Abort(bool),
     Wait,
 }
 
@@ -112,7 +114,10 @@ impl Schedule {
             .map(|(t, op)| match op {
                 Op::Submit(task) => format!(r#"{{"t":{t},"op":"submit","task":{}}}"#, task.json()),
                 Op::SetLimit(n) => format!(r#"{{"t":{t},"op":"setLimit","n":{n}}}"#),
-                Op::Abort => format!(r#"{{"t":{t},"op":"abort"}}"#),
+                Op::Abort(own) => format!(
+                    r#"{{"t":{t},"op":"abort","via":"{}"}}"#,
+                    if *own { "group" } else { "parent" }
+                ),
                 Op::Wait => format!(r#"{{"t":{t},"op":"wait"}}"#),
             })
             .collect();
@@ -177,8 +182,8 @@ fn generate(seed: u64) -> Schedule {
     }
     // A limit of 0 must be raised, or nothing could ever finish.
     ops.push((max_tick, Op::SetLimit(1 + rng.below(3) as i32)));
-    if with_signal && rng.chance(30) {
-        ops.push((rng.below(22), Op::Abort));
+    if rng.chance(30) {
+        ops.push((rng.below(22), Op::Abort(!with_signal || rng.chance(50))));
     }
     for _ in 0..rng.below(3) {
         ops.push((rng.below(22), Op::Wait));
@@ -289,9 +294,10 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
     let mut ended = HashSet::new();
     let mut first_failure: Option<u32> = None;
     let mut failed_before_abort = false;
-    // For each pending wait(): the first failure at the first moment since it
-    // was called when the group was idle (`Some`), once it has been.
-    let mut idle_seen: HashMap<u32, Option<Option<u32>>> = HashMap::new();
+    // For each pending wait(): the first failure, and whether abort() had
+    // skipped work, at the first moment since it was called when the group
+    // was idle (`Some`), once it has been.
+    let mut idle_seen: HashMap<u32, Option<(Option<u32>, bool)>> = HashMap::new();
     let mut closed = false;
     let mut dropped = HashSet::new();
     let mut aborted: Option<String> = None;
@@ -316,8 +322,10 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 if !ok {
                     submitted.retain(|&s| s != id);
                 }
-                if ok && (settled.is_some() || aborted.is_some()) {
-                    return at("tryGo admitted a task after the signal aborted".into());
+                if ok
+                    && (settled.is_some() || aborted.is_some() || (!with_signal && parent_aborted))
+                {
+                    return at("tryGo admitted a task after the group stopped".into());
                 }
             }
             Ev::GoThrew { id } => {
@@ -348,6 +356,9 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 }
                 if let Some(reason) = &aborted {
                     return at(format!("started after the signal aborted ({reason})"));
+                }
+                if !with_signal && parent_aborted {
+                    return at("started after abort() stopped the zero group".into());
                 }
                 if !own_signal {
                     return at("not called with the group's signal".into());
@@ -407,12 +418,16 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 // A zero group stays open: wait() completes when the group is
                 // idle, and tasks may start before its promise settles. It
                 // must have seen the group idle, with the first failure then.
-                let Some(Some(failure_then)) = idle_seen.remove(&k) else {
+                let Some(Some((failure_then, skipped_then))) = idle_seen.remove(&k) else {
                     return at("wait() settled, but the group was not idle since the call".into());
                 };
                 let expected = match (first_failure, failure_then) {
                     (_, Some(id)) => format!("fail:{id}"),
-                    (Some(id), None) if outcome != "ok" => format!("fail:{id}"),
+                    (Some(id), None) if outcome != "ok" && outcome != "parent" => {
+                        format!("fail:{id}")
+                    }
+                    // abort() skipped work: skipped work is never success.
+                    _ if skipped_then || (parent_aborted && outcome == "parent") => "parent".into(),
                     _ => "ok".into(),
                 };
                 if *outcome != expected || now > running {
@@ -453,9 +468,10 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 }
             }
         }
-        if running == 0 && submitted.iter().all(|id| started.contains(id)) {
+        let skipped = submitted.iter().any(|id| !started.contains(id));
+        if running == 0 && (!skipped || (!with_signal && parent_aborted)) {
             for seen in idle_seen.values_mut() {
-                seen.get_or_insert(first_failure);
+                seen.get_or_insert((first_failure, skipped));
             }
             // Idle after a wait() began: a `with_context` group closes now.
             closed |= with_signal && waited;
@@ -478,7 +494,12 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
         .copied()
         .filter(|id| !started.contains(id))
         .collect();
-    if !unstarted.is_empty() && (!with_signal || aborted.as_deref() == Some("settled")) {
+    let stopped = if with_signal {
+        aborted.is_some() && aborted.as_deref() != Some("settled")
+    } else {
+        parent_aborted
+    };
+    if !unstarted.is_empty() && !stopped {
         return Err(format!(
             "tasks {unstarted:?} never started, and nothing aborted"
         ));
@@ -740,7 +761,9 @@ async fn run_rust(schedule: &Schedule) -> Vec<Ev> {
             match op {
                 Op::Submit(task) => rust_submit(&run, task),
                 Op::SetLimit(n) => set_limit(*n),
-                Op::Abort => {
+                // The Rust Group has no abort(): its parent is the way.
+                Op::Abort(_) if !schedule.with_signal => {}
+                Op::Abort(_) => {
                     run.log(Ev::ParentAbort);
                     parent.abort_with_reason(&run.parent_reason);
                 }

@@ -83,7 +83,11 @@ return (async () => {
       if (op.t !== tick) continue;
       if (op.op === 'submit') submit(op.task);
       else if (op.op === 'setLimit') { ev('setLimit', op.n); group.setLimit(limitOf(op.n)); }
-      else if (op.op === 'abort') { ev('parentAbort'); parent.abort(parentReason); }
+      else if (op.op === 'abort') {
+        ev('parentAbort');
+        if (op.via === 'group') group.abort(parentReason);
+        else parent.abort(parentReason);
+      }
       else if (op.op === 'wait') wait();
     }
     await null;
