@@ -2,11 +2,11 @@
 // bundled by benches/run.mjs with esbuild. The page calls runBench().
 import { ErrGroup } from '../pkg/index.js';
 import { ErrGroup as ErrGroupJs } from '../pkg/no-wasm.js';
-import pMap from 'p-map';
+import pMap, { pMapIterable } from 'p-map';
 import pLimit from 'p-limit';
 import { mapLimit } from 'async';
 import { newQueue } from '@henrygd/queue';
 import { run } from './scenarios.js';
 
 window.runBench = (options) =>
-  run({ ErrGroup, ErrGroupJs, pMap, pLimit, mapLimit, newQueue }, { ...options, gc: globalThis.gc });
+  run({ ErrGroup, ErrGroupJs, pMap, pMapIterable, pLimit, mapLimit, newQueue }, { ...options, gc: globalThis.gc });

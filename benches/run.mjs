@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { openBrowser } from '../scripts/webdriver.mjs';
+import { OURS } from './scenarios.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const here = join(root, 'benches');
@@ -136,8 +137,7 @@ async function inWebDriver(kind, url) {
 }
 
 // The report.
-const LIBRARIES = ['p-map', 'async mapLimit', '@henrygd/queue', 'p-limit'];
-const OURS = ['ErrGroup', 'ErrGroup.map', 'withSignal'];
+const LIBRARIES = ['p-map', 'pMapIterable', 'async mapLimit', '@henrygd/queue', 'p-limit'];
 const JS = ' (JS)';
 const pad = (s, n) => String(s).padEnd(n);
 const num = (x, digits = 2) => x.toFixed(digits).padStart(6);
