@@ -8,6 +8,6 @@ declare module 'wasm-errgroup:core' {
 // The same core compiled to JavaScript, which scripts/build-pkg.mjs bundles
 // into the `wasm-errgroup/no-wasm` entry (src/js/no-wasm.js).
 declare module 'wasm-errgroup:core.js' {
-  type Call = import('./errgroup.js').Call;
-  export const go: Call, try_go: Call, start: Call, end: Call, fail: Call, cancel: Call, wait: Call, step: Call;
+  const core: import('./errgroup.js').Core;
+  export = core;
 }
