@@ -42,25 +42,36 @@ window.afterEval = () => new Promise((resolve) => {
 `;
 
 /**
- * Writes a page under the policy whose module script is `name`.js, bundled
- * by esbuild from `source` as a user's app would be; returns its file name.
+ * Writes a page under the policy whose module script is `name`.js: bundled
+ * by esbuild from `source`, as a user's app would be, or `source` itself
+ * with `bundle` false (the policy refuses inline import maps, so a page
+ * without a bundler imports by path). Returns the page's file name.
  */
-function policyPage(name, source) {
+function policyPage(name, source, bundle = true) {
   project.write(`${name}-entry.js`, source);
-  execFileSync(bin('esbuild'), [`${name}-entry.js`, '--bundle', '--format=esm', '--platform=browser', '--target=es2022',
-    `--outfile=dist/${name}.js`, '--log-level=warning'], { cwd: project.dir });
+  if (bundle) {
+    execFileSync(bin('esbuild'), [`${name}-entry.js`, '--bundle', '--format=esm', '--platform=browser', '--target=es2022',
+      `--outfile=dist/${name}.js`, '--log-level=warning'], { cwd: project.dir });
+  }
   project.write('csp-watch.js', WATCH);
   project.write(`${name}.html`, `<!doctype html>
 <script src="./csp-watch.js"></script>
-<script type="module" src="./dist/${name}.js"></script>`, CSP);
+<script type="module" src="./${bundle ? `dist/${name}` : `${name}-entry`}.js"></script>`, CSP);
   return `${name}.html`;
 }
 
-const NO_WASM = `import { ErrGroup } from 'wasm-errgroup/no-wasm';
+/** The scenario over `wasm-errgroup/no-wasm`, imported as `specifier`, then the eval sentinel. */
+const noWasm = (specifier) => `import { ErrGroup } from '${specifier}';
 import { scenario } from './scenario.mjs';
 const out = await scenario(ErrGroup);
 window.result = { scenario: out, violations: await window.afterEval() };
 `;
+
+/** The same page bundled, and without a bundler. */
+const noWasmPages = () => [
+  policyPage('csp-no-wasm', noWasm('wasm-errgroup/no-wasm')),
+  policyPage('csp-no-wasm-by-path', noWasm('./node_modules/wasm-errgroup/no-wasm.js'), false),
+];
 
 /** The reports POSTed since `from`, once the sentinel's has come, as "blocked-uri directive". */
 async function reportsUpTo(from) {
@@ -101,25 +112,27 @@ async function inChromium(page) {
   }
 }
 
-test("chromium, script-src 'self': wasm-errgroup/no-wasm runs with no violation event, report or DevTools issue", { timeout: 120_000 }, async () => {
-  const page = policyPage('csp-no-wasm', NO_WASM);
-  const from = project.reports.length;
-  const { scenario, violations, issues, pageError } = await inChromium(page);
-  assert.equal(pageError, undefined);
-  assert.deepEqual(scenario, expected);
-  assert.deepEqual(violations, ['eval script-src'], 'securitypolicyviolation events');
-  assert.deepEqual(await reportsUpTo(from), ['eval script-src'], 'reports to the endpoint');
-  assert.deepEqual(issues, ['kEvalViolation'], 'DevTools issues');
+test("chromium, script-src 'self': wasm-errgroup/no-wasm, bundled or by path, runs with no violation event, report or DevTools issue", { timeout: 120_000 }, async () => {
+  for (const page of noWasmPages()) {
+    const from = project.reports.length;
+    const { scenario, violations, issues, pageError } = await inChromium(page);
+    assert.equal(pageError, undefined, page);
+    assert.deepEqual(scenario, expected, page);
+    assert.deepEqual(violations, ['eval script-src'], `${page}: securitypolicyviolation events`);
+    assert.deepEqual(await reportsUpTo(from), ['eval script-src'], `${page}: reports to the endpoint`);
+    assert.deepEqual(issues, ['kEvalViolation'], `${page}: DevTools issues`);
+  }
 });
 
 for (const engine of ['firefox', 'webkit']) {
-  test(`${engine}, script-src 'self': wasm-errgroup/no-wasm runs with no violation event or report`, { timeout: 120_000 }, async () => {
-    const page = policyPage('csp-no-wasm', NO_WASM);
-    const from = project.reports.length;
-    const { scenario, violations } = await project.open(engine, project.url(page));
-    assert.deepEqual(scenario, expected);
-    assert.deepEqual(violations, ['eval script-src'], 'securitypolicyviolation events');
-    assert.deepEqual(await reportsUpTo(from), ['eval script-src'], 'reports to the endpoint');
+  test(`${engine}, script-src 'self': wasm-errgroup/no-wasm, bundled or by path, runs with no violation event or report`, { timeout: 120_000 }, async () => {
+    for (const page of noWasmPages()) {
+      const from = project.reports.length;
+      const { scenario, violations } = await project.open(engine, project.url(page));
+      assert.deepEqual(scenario, expected, page);
+      assert.deepEqual(violations, ['eval script-src'], `${page}: securitypolicyviolation events`);
+      assert.deepEqual(await reportsUpTo(from), ['eval script-src'], `${page}: reports to the endpoint`);
+    }
   });
 }
 
