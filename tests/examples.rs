@@ -1,3 +1,4 @@
+#![cfg(target_arch = "wasm32")]
 //! Runs the three examples of the crate documentation (Go's errgroup
 //! examples) against the local test server. The crate docs include the same
 //! files, so what is shown is what is tested.

@@ -1,3 +1,4 @@
+#![cfg(target_arch = "wasm32")]
 //! Memory stays flat: 100k groups with successes, failures, parent aborts
 //! and dropped handles, over one long-lived parent signal. The Rust API
 //! frees everything without help from the JS garbage collector, so the

@@ -1,3 +1,4 @@
+#![cfg(target_arch = "wasm32")]
 //! Model-based randomized tests of `ErrGroup`.
 //!
 //! A seeded generator makes random schedules: tasks with random delays

@@ -191,21 +191,22 @@ class Mapping {
   /** One worker: pulls and maps items in its slot until there are none. */
   async #work() {
     const signal = this.signal;
-    const waiter = new Waiter();
+    /** @type {Waiter | null} Made at the first wait: a sync source of plain items needs none. */
+    let waiter = null;
     let first = true;
     try {
       while (!this.ended && !abortedOf.call(signal)) {
         const buffer = this.buffer;
         if (buffer !== null && this.index - buffer.consumed >= this.limit) {
           // A slow consumer: at most `limit` items pulled and not yet read.
-          this.#watch(waiter);
+          waiter = this.#watch(waiter);
           buffer.full.push(waiter);
           if ((await waiter.sleep()) === STOPPED) return;
           continue;
         }
         const index = this.index++;
         let result = this.#pull();
-        if (this.async) result = await this.#watch(waiter).wait(result);
+        if (this.async) result = await (waiter = this.#watch(waiter)).wait(result);
         if (result === STOPPED || abortedOf.call(signal)) return;
         if (!isObject(result)) throw typeError(`${this.name}: the iterator returned a non-object result: `, result);
         const step = /** @type {{ done?: unknown, value?: unknown }} */ (result);
@@ -226,7 +227,7 @@ class Mapping {
           // Like p-map, a promise item is awaited in its slot; a rejected
           // one is the item's failure.
           if (isObject(item)) {
-            item = await this.#watch(waiter).wait(item);
+            item = await (waiter = this.#watch(waiter)).wait(item);
             if (item === STOPPED) return this.#unmapped(index);
           }
           if (abortedOf.call(signal)) return this.#unmapped(index);
@@ -240,16 +241,17 @@ class Mapping {
         this.#deliver(index, failed ? { status: 'rejected', reason: value } : this.settled ? { status: 'fulfilled', value } : value);
       }
     } finally {
-      this.waiters?.delete(waiter);
+      if (waiter !== null) this.waiters?.delete(waiter);
     }
   }
 
   /**
-   * Makes a stop of the map let `waiter` go, from its first wait on.
-   * @param {Waiter} waiter
+   * A worker's waiter (made the first time), which a stop of the map lets go.
+   * @param {Waiter | null} waiter
    */
   #watch(waiter) {
     const waiters = this.waiters ?? this.#listen();
+    waiter ??= new Waiter();
     waiters.add(waiter);
     if (abortedOf.call(this.signal)) waiter.stop();
     return waiter;

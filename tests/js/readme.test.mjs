@@ -1,6 +1,7 @@
 // The README's examples are code that runs: every ```js block is executed
-// against the built package and the local test server, and the ```rust
-// block must be the tested tests/examples/fetch_all.rs, verbatim.
+// against the built package and the local test server, in Node 24 (the
+// first Node with `await using`), and the ```rust block must be the tested
+// tests/examples/fetch_all.rs, verbatim.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { startServer } from '../../scripts/test-server.mjs';
 
 const root = new URL('../../', import.meta.url);
+const node24 = new URL('tools/node_modules/node-24/bin/node', root).pathname;
 const readme = readFileSync(new URL('README.md', root), 'utf8');
 const blocks = (lang) => [...readme.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
 
@@ -29,7 +31,7 @@ test('every JavaScript example in the README runs', async () => {
       const file = join(dir, `example${i}.mjs`);
       writeFileSync(file, imports + urls + body);
       // Async: the test server answering the example runs in this process.
-      await promisify(execFile)(process.execPath, [file]);
+      await promisify(execFile)(node24, [file]);
     }
   } finally {
     server.close();
