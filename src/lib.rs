@@ -95,18 +95,28 @@ extern crate std;
 mod context;
 #[cfg(feature = "group")]
 mod group;
+#[cfg(feature = "group")]
+mod join;
 #[cfg(any(feature = "js", test))]
 mod js;
 #[cfg(feature = "group")]
 mod listener;
 #[cfg(feature = "group")]
+mod map;
+#[cfg(feature = "group")]
 mod reason;
 mod state;
+#[cfg(feature = "group")]
+mod timer;
 
 #[cfg(feature = "group")]
-pub use context::{Context, Done};
+pub use context::{Cancel, Context, Done};
 #[cfg(feature = "group")]
 pub use group::{Group, Ready, Wait};
+#[cfg(feature = "group")]
+pub use join::{JoinError, JoinHandle};
+#[cfg(feature = "group")]
+pub use map::{map, map_stream, map_stream_unordered};
 #[cfg(feature = "group")]
 pub use reason::{error_reason, AbortReason, Aborted};
 
