@@ -182,7 +182,20 @@ impl<E: 'static> Inner<E> {
 
     /// Records the end of a task that held a slot.
     fn finish(self: &Rc<Self>, result: Result<(), E>) {
-        let ended = self.state.borrow_mut().core.end(result.is_err());
+        let ended = {
+            let mut st = self.state.borrow_mut();
+            let ended = st.core.end(result.is_err());
+            // Other tasks hold slots and none waits for one: nothing to
+            // admit or settle, and nobody to wake. `update` would find so.
+            if ended == Ended::Quietly
+                && st.core.active() > 0
+                && st.core.queued() == 0
+                && st.ready.is_empty()
+            {
+                return;
+            }
+            ended
+        };
         if let (Ended::FirstFailure | Ended::FirstFailureAborts, Err(error)) = (ended, result) {
             let reason = match &self.signal {
                 Some(signal) if ended == Ended::FirstFailureAborts => {

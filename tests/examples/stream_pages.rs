@@ -9,8 +9,9 @@ pub async fn stream_pages(
     urls: Vec<String>,
     mut show: impl FnMut(usize, String),
 ) -> Result<(), String> {
+    let parent = Context::background();
     let items = stream::iter(urls.into_iter().enumerate());
-    let mut pages = map_stream_unordered(&Context::background(), items, 4, |(i, url), ctx| async move {
+    let mut pages = map_stream_unordered(&parent, items, 4, |(i, url), ctx| async move {
         let response = Request::get(&url)
             .abort_signal(Some(ctx.signal()))
             .send()
