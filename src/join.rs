@@ -36,7 +36,7 @@ use core::task::{Context as TaskContext, Poll, Waker};
 /// # Panics
 ///
 /// Polling the handle again after it completed panics.
-#[must_use = "dropping a JoinHandle detaches the task; it runs on"]
+#[must_use = "dropping a JoinHandle detaches the task, which runs on; Group::go takes a task whose value you do not need"]
 pub struct JoinHandle<T> {
     slot: Rc<RefCell<Slot<T>>>,
 }
