@@ -123,9 +123,14 @@ impl Context {
     /// ```no_run
     /// # use std::time::Duration;
     /// # use wasm_errgroup::{map, Context};
-    /// # async fn example(urls: Vec<String>) -> Result<(), wasm_bindgen::JsValue> {
+    /// # async fn fetch_text(url: &str, ctx: &Context) -> Result<String, String> { Ok(url.into()) }
+    /// # async fn example(urls: Vec<String>) -> Result<(), String> {
+    /// // Every fetch aborts after 10 s, with a `TimeoutError`.
     /// let ctx = Context::with_timeout(&Context::background(), Duration::from_secs(10));
-    /// let lengths = map(&ctx, urls, 4, |url, _ctx| async move { Ok(url.len()) }).await?;
+    /// let pages = map(&ctx, urls, 4, |url, ctx| async move {
+    ///     fetch_text(&url, &ctx).await
+    /// })
+    /// .await?;
     /// # Ok(()) }
     /// ```
     pub fn with_timeout(parent: &Context, timeout: Duration) -> Context {

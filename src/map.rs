@@ -16,7 +16,7 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context as TaskContext, Poll};
 
-use futures_util::stream::{self, FusedStream, FuturesUnordered, Stream, StreamExt, TryStreamExt};
+use futures_util::stream::{self, FusedStream, FuturesUnordered, Stream, StreamExt};
 
 use crate::context::{Cancel, Context};
 use crate::reason::AbortReason;
@@ -83,7 +83,9 @@ where
     Fut: Future<Output = Result<R, E>>,
     E: AbortReason,
 {
-    let mapping = Mapping::new(
+    let items = items.into_iter();
+    let mut values = Vec::with_capacity(items.size_hint().0);
+    let mut mapping = Mapping::new(
         parent,
         stream::iter(items),
         limit,
@@ -91,7 +93,12 @@ where
         true,
         "map",
     );
-    TryStreamExt::try_collect(mapping)
+    async move {
+        while let Some(value) = mapping.next().await {
+            values.push(value?);
+        }
+        Ok(values)
+    }
 }
 
 /// Maps the stream `items` with `f`, running at most `limit` mappers at
@@ -188,8 +195,8 @@ where
 
 /// A mapper that also yields its item's index: polled in place, as the
 /// mapper itself would be, without a box.
-fn indexed<Fut: Future>(index: usize, mapper: Fut) -> impl Future<Output = (usize, Fut::Output)> {
-    async move { (index, mapper.await) }
+async fn indexed<Fut: Future>(index: usize, mapper: Fut) -> (usize, Fut::Output) {
+    (index, mapper.await)
 }
 
 /// The engine of [`map`], [`map_stream`] and [`map_stream_unordered`].
@@ -376,7 +383,7 @@ where
             }
             // The parent's abort, read in Rust; a failure has set the
             // core's cause first.
-            if this.core.aborted().is_none() && this.context.poll_aborted(cx) {
+            if this.core.aborted().is_none() && this.context.is_aborted() {
                 this.core.abort(Cause::Cancel);
             }
             this.pull(cx);
@@ -389,7 +396,13 @@ where
                 Poll::Ready(None) if this.items.is_none() && this.held.is_empty() => {
                     return Poll::Ready(this.finish());
                 }
-                Poll::Ready(None) | Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) | Poll::Pending => {
+                    // Before sleeping, ask to be woken by the parent's
+                    // abort; it may have come since the check above.
+                    if this.core.aborted().is_some() || !this.context.poll_aborted(cx) {
+                        return Poll::Pending;
+                    }
+                }
             }
         }
     }
