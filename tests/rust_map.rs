@@ -263,9 +263,9 @@ async fn dropping_the_map_aborts_the_mappers_context_and_drops_them() {
 #[wasm_bindgen_test]
 #[should_panic(expected = "`limit` must be from 1 up, got 0")]
 fn a_limit_of_zero_panics_at_the_call() {
-    let _ = map(&Context::background(), [1], 0, |i, _ctx| async move {
+    drop(map(&Context::background(), [1], 0, |i, _ctx| async move {
         Ok::<_, String>(i)
-    });
+    }));
 }
 
 #[wasm_bindgen_test]
