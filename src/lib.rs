@@ -93,6 +93,9 @@
 //! - [`Group::go`] never blocks: it queues. [`Group::ready`] is the
 //!   backpressure a blocking `Go` gives.
 //! - `wait` on a `with_context` group closes it: later tasks are skipped.
+//! - Go's `WithCancel` returns a function you must remember to call;
+//!   [`Context::with_cancel`] returns a [`Cancel`] guard that cancels when
+//!   dropped, so a context dies with its owner.
 //! - A panic inside a task traps the whole WebAssembly instance
 //!   (`panic = "abort"`); Go's `Wait` would re-panic instead.
 //!
@@ -101,7 +104,7 @@
 //! - `std` (default): the standard library. Without it the crate is
 //!   `no_std` with `alloc`, and an app that builds it into a `cdylib`
 //!   provides the global allocator and the panic handler.
-//! - `group` (default): the Rust API, [`Group`] and [`Context`]. Without
+//! - `group` (default): the Rust API, [`Group`], [`map`] and [`Context`]. Without
 //!   it only the core is built, for the `js` feature.
 //! - `js`: exports the calls the npm package's JS class makes into the
 //!   core (`src/js/mod.rs`). Rust apps leave it off.
