@@ -1,26 +1,28 @@
 //! [`map`], [`map_stream`] and [`map_stream_unordered`]: a limited map
 //! over an iterator or a `Stream`, where the first failure stops the rest.
 //!
-//! One engine, [`Mapping`], serves all three: a stream that pulls an item
-//! only into a free slot, calls the mapper with a context derived from the
-//! parent, and polls the mappers in place, in a `FuturesUnordered`, as
-//! `buffer_unordered` does. The group's [`State`] decides, as it does for
-//! [`Group`](crate::Group) and the JS class: a slot per mapper, the first
-//! failure, a parent's abort, and what the map reports.
+//! All three are futures' own `buffered` and `buffer_unordered`, plus a
+//! first failure and a signal: [`mappers`] makes the stream of mapper
+//! futures they poll in place, each handed a context derived from the
+//! parent and wrapped in a [`guard`] that records the first failure and
+//! aborts the context the moment it happens, over a [`Source`] that stops
+//! pulling items once the context has aborted; [`Mapping`] yields the
+//! values, then the outcome.
 
 use alloc::boxed::Box;
-use alloc::collections::VecDeque;
+use alloc::rc::Rc;
 use alloc::vec::Vec;
+use core::cell::{Cell, RefCell};
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context as TaskContext, Poll};
 
-use futures_util::stream::{self, FusedStream, FuturesUnordered, Stream, StreamExt};
+use futures_util::stream::{self, FusedStream, Stream, StreamExt};
+use wasm_bindgen::JsValue;
 
 use crate::context::{Cancel, Context};
 use crate::reason::AbortReason;
-use crate::state::{Cause, Count, Outcome, State, Status};
 
 /// Maps `items` with `f`, running at most `limit` mappers at once, and
 /// returns the results in input order: Go's errgroup with `SetLimit`, as
@@ -85,14 +87,8 @@ where
 {
     let items = items.into_iter();
     let mut values = Vec::with_capacity(items.size_hint().0);
-    let mut mapping = Mapping::new(
-        parent,
-        stream::iter(items),
-        limit,
-        (f, indexed),
-        true,
-        "map",
-    );
+    let (mappers, shared, cancel) = mappers(parent, stream::iter(items), limit, f, "map");
+    let mut mapping = Mapping::new(mappers.buffered(limit), shared, cancel);
     async move {
         while let Some(value) = mapping.next().await {
             values.push(value?);
@@ -157,7 +153,8 @@ where
     Fut: Future<Output = Result<R, E>>,
     E: AbortReason,
 {
-    Mapping::new(parent, items, limit, (f, indexed), true, "map_stream")
+    let (mappers, shared, cancel) = mappers(parent, items, limit, f, "map_stream");
+    Mapping::new(mappers.buffered(limit), shared, cancel)
 }
 
 /// [`map_stream`], yielding each value as soon as its mapper succeeds:
@@ -183,191 +180,164 @@ where
     Fut: Future<Output = Result<R, E>>,
     E: AbortReason,
 {
-    Mapping::new(
-        parent,
-        items,
-        limit,
-        (f, indexed),
-        false,
-        "map_stream_unordered",
-    )
+    let (mappers, shared, cancel) = mappers(parent, items, limit, f, "map_stream_unordered");
+    Mapping::new(mappers.buffer_unordered(limit), shared, cancel)
 }
 
-/// A mapper that also yields its item's index: polled in place, as the
-/// mapper itself would be, without a box.
-async fn indexed<Fut: Future>(index: usize, mapper: Fut) -> (usize, Fut::Output) {
-    (index, mapper.await)
-}
-
-/// The engine of [`map`], [`map_stream`] and [`map_stream_unordered`].
-struct Mapping<S, F, G, W, R, E> {
-    /// The items, until they end or the map stops pulling; boxed once, so
-    /// that any stream can be polled without pin projection.
-    items: Option<Pin<Box<S>>>,
-    f: F,
-    /// Wraps a mapper into one that also yields its item's index.
-    indexed: G,
-    /// The running mappers, polled in place.
-    running: FuturesUnordered<W>,
-    /// In input order only: values that arrived ahead of an earlier one.
-    /// `held[k]` is the value of item `next_out + k`, once it arrived.
-    held: VecDeque<Option<Result<R, E>>>,
-    ordered: bool,
-    next_in: usize,
-    next_out: usize,
-    /// Slots, the first failure, the parent's abort, the outcome. Its queue
-    /// stays empty: an item is pulled only into a free slot.
-    core: State<Count>,
-    /// The first failure's error, as a `Result` so that a mapper's output
-    /// can be kept without taking it apart.
-    error: Option<Result<R, E>>,
-    /// The mappers' context; dropping `cancel` aborts it.
+/// What the mappers share with the map.
+struct Shared<E> {
+    /// The mappers' context.
     context: Context,
+    /// A mapper has failed.
+    failed: Cell<bool>,
+    /// The first failure's error, until the map yields it.
+    error: RefCell<Option<E>>,
+    /// The parent aborted before the items ran out.
+    skipped: Cell<bool>,
+}
+
+impl<E: AbortReason> Shared<E> {
+    /// A mapper failed with `error`: the first failure aborts the context
+    /// with it, and is kept; a later one is dropped.
+    fn fail(&self, error: E) {
+        if self.failed.replace(true) {
+            return;
+        }
+        let reason = error.to_abort_reason();
+        *self.error.borrow_mut() = Some(error);
+        self.context.abort(&reason);
+    }
+}
+
+/// The stream of mapper futures for `buffered` or `buffer_unordered` to
+/// poll, the state they share, and the guard that aborts their context.
+#[allow(clippy::type_complexity)]
+fn mappers<S, F, Fut, R, E>(
+    parent: &Context,
+    items: S,
+    limit: usize,
+    mut f: F,
+    name: &str,
+) -> (
+    impl Stream<Item = impl Future<Output = Result<R, ()>>> + Unpin,
+    Rc<Shared<E>>,
+    Cancel,
+)
+where
+    S: Stream,
+    F: FnMut(S::Item, Context) -> Fut,
+    Fut: Future<Output = Result<R, E>>,
+    E: AbortReason,
+{
+    assert!(
+        limit > 0,
+        "wasm_errgroup::{name}: `limit` must be from 1 up, got 0: no item could ever be mapped"
+    );
+    let (context, cancel) = Context::with_cancel(parent);
+    let shared = Rc::new(Shared {
+        context,
+        failed: Cell::new(false),
+        error: RefCell::new(None),
+        skipped: Cell::new(false),
+    });
+    let source = Source {
+        items: Some(Box::pin(items)),
+        shared: shared.clone(),
+    };
+    let guarded = shared.clone();
+    let mappers = source.map(move |item| {
+        let mapper = f(item, guarded.context.clone());
+        guard(mapper, guarded.clone())
+    });
+    (mappers, shared, cancel)
+}
+
+/// Runs `mapper`; if it fails, records the failure (the first aborts the
+/// context at once, whatever order the values are yielded in).
+async fn guard<Fut, R, E>(mapper: Fut, shared: Rc<Shared<E>>) -> Result<R, ()>
+where
+    Fut: Future<Output = Result<R, E>>,
+    E: AbortReason,
+{
+    match mapper.await {
+        Ok(value) => Ok(value),
+        Err(error) => {
+            shared.fail(error);
+            Err(())
+        }
+    }
+}
+
+/// The items, until they end or the context aborts: then it pulls nothing
+/// more, and drops them.
+struct Source<S, E> {
+    /// Boxed once, so that any stream is polled without pin projection.
+    items: Option<Pin<Box<S>>>,
+    shared: Rc<Shared<E>>,
+}
+
+impl<S: Stream, E> Stream for Source<S, E> {
+    type Item = S::Item;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<S::Item>> {
+        let this = self.get_mut();
+        let Some(items) = &mut this.items else {
+            return Poll::Ready(None);
+        };
+        if !this.shared.context.is_aborted() {
+            match items.as_mut().poll_next(cx) {
+                Poll::Ready(Some(item)) => return Poll::Ready(Some(item)),
+                Poll::Ready(None) => {
+                    this.items = None;
+                    return Poll::Ready(None);
+                }
+                // Woken by the items, or by the parent's abort: it may
+                // have come while nothing else is polled.
+                Poll::Pending if !this.shared.context.poll_aborted(cx) => return Poll::Pending,
+                Poll::Pending => {}
+            }
+        }
+        // Items left are work a parent's abort skipped, unless a failure
+        // came first, or they say that none is left.
+        let left = items.size_hint().1 != Some(0);
+        if left && !this.shared.failed.get() {
+            this.shared.skipped.set(true);
+        }
+        this.items = None;
+        Poll::Ready(None)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.items
+            .as_ref()
+            .map_or((0, Some(0)), |items| items.size_hint())
+    }
+}
+
+/// The values of the mappers, then the outcome, and the guard that aborts
+/// their context when the map ends or is dropped.
+struct Mapping<St, E> {
+    /// `buffered` or `buffer_unordered` over the guarded mappers.
+    mappers: St,
+    shared: Rc<Shared<E>>,
     cancel: Cancel,
     ended: bool,
 }
 
-impl<S, F, Fut, G, W, R, E> Mapping<S, F, G, W, R, E>
-where
-    S: Stream,
-    F: FnMut(S::Item, Context) -> Fut,
-    G: FnMut(usize, Fut) -> W,
-    W: Future<Output = (usize, Result<R, E>)>,
-    E: AbortReason,
-{
-    fn new(
-        parent: &Context,
-        items: S,
-        limit: usize,
-        (f, indexed): (F, G),
-        ordered: bool,
-        name: &str,
-    ) -> Self {
-        assert!(
-            limit > 0,
-            "wasm_errgroup::{name}: `limit` must be from 1 up, got 0: no item could ever be mapped"
-        );
-        let (context, cancel) = Context::with_cancel(parent);
-        let mut core = State::new(true, Count(0));
-        core.set_limit(Some(limit));
+impl<St, E> Mapping<St, E> {
+    fn new(mappers: St, shared: Rc<Shared<E>>, cancel: Cancel) -> Self {
         Mapping {
-            items: Some(Box::pin(items)),
-            f,
-            indexed,
-            running: FuturesUnordered::new(),
-            held: VecDeque::new(),
-            ordered,
-            next_in: 0,
-            next_out: 0,
-            core,
-            error: None,
-            context,
+            mappers,
+            shared,
             cancel,
             ended: false,
         }
     }
-
-    /// Pulls items into free slots and starts their mappers, until no slot
-    /// is free or `items` has none ready; stops pulling for good once the
-    /// context has aborted.
-    fn pull(&mut self, cx: &mut TaskContext<'_>) {
-        while let Some(items) = &mut self.items {
-            if self.core.aborted().is_some() {
-                // The rest of `items` is skipped: work a cancel skipped,
-                // unless it says it has nothing left.
-                if items.size_hint().1 != Some(0) {
-                    let _ = self.core.go(());
-                }
-                self.items = None;
-                break;
-            }
-            if !self.core.ready() {
-                break;
-            }
-            match items.as_mut().poll_next(cx) {
-                Poll::Ready(Some(item)) => {
-                    let admitted = self.core.try_go() && self.core.start();
-                    debug_assert!(admitted, "a free slot was checked above");
-                    let mapper = (self.f)(item, self.context.clone());
-                    self.running.push((self.indexed)(self.next_in, mapper));
-                    self.next_in += 1;
-                }
-                Poll::Ready(None) => self.items = None,
-                Poll::Pending => break,
-            }
-        }
-    }
-
-    /// A mapper ended with `output`: records it, and returns a value to
-    /// yield now, if any.
-    fn ended(&mut self, index: usize, output: Result<R, E>) -> Option<Result<R, E>> {
-        if output.is_err() {
-            self.core.end(true);
-            // Values held in order will never be yielded: free their slots.
-            for _ in self.held.drain(..).flatten() {
-                self.core.end(false);
-            }
-            if self.error.is_none() {
-                if let Err(error) = &output {
-                    let reason = error.to_abort_reason();
-                    self.error = Some(output);
-                    self.context.abort(&reason);
-                }
-            }
-            return None;
-        }
-        if self.error.is_some() {
-            self.core.end(false);
-            return None;
-        }
-        if !self.ordered || (index == self.next_out && self.held.is_empty()) {
-            self.core.end(false);
-            self.next_out += usize::from(self.ordered);
-            return Some(output);
-        }
-        // Ahead of an earlier item: hold it, in its slot.
-        let k = index - self.next_out;
-        if self.held.len() <= k {
-            self.held.resize_with(k + 1, || None);
-        }
-        self.held[k] = Some(output);
-        None
-    }
-
-    /// The next value held in order, if it has arrived.
-    fn next_held(&mut self) -> Option<Result<R, E>> {
-        if !matches!(self.held.front(), Some(Some(_))) {
-            return None;
-        }
-        self.core.end(false);
-        self.next_out += 1;
-        self.held.pop_front().flatten()
-    }
-
-    /// The map has ended: aborts the mappers' context, and says what to
-    /// yield last.
-    fn finish(&mut self) -> Option<Result<R, E>> {
-        self.ended = true;
-        debug_assert_eq!(self.core.status(), Status::Idle);
-        let outcome = self.core.outcome();
-        let reason = self.context.reason();
-        self.cancel.cancel();
-        match outcome {
-            Outcome::Done => None,
-            Outcome::Failed => self.error.take(),
-            Outcome::Cancelled => Some(Err(E::from_abort_reason(
-                reason.unwrap_or(wasm_bindgen::JsValue::UNDEFINED),
-            ))),
-        }
-    }
 }
 
-impl<S, F, Fut, G, W, R, E> Stream for Mapping<S, F, G, W, R, E>
+impl<St, R, E> Stream for Mapping<St, E>
 where
-    S: Stream,
-    F: FnMut(S::Item, Context) -> Fut,
-    G: FnMut(usize, Fut) -> W,
-    W: Future<Output = (usize, Result<R, E>)>,
+    St: Stream<Item = Result<R, ()>> + Unpin,
     E: AbortReason,
 {
     type Item = Result<R, E>;
@@ -378,42 +348,35 @@ where
             return Poll::Ready(None);
         }
         loop {
-            if let Some(value) = this.next_held() {
-                return Poll::Ready(Some(value));
-            }
-            // The parent's abort, read in Rust; a failure has set the
-            // core's cause first.
-            if this.core.aborted().is_none() && this.context.is_aborted() {
-                this.core.abort(Cause::Cancel);
-            }
-            this.pull(cx);
-            match this.running.poll_next_unpin(cx) {
-                Poll::Ready(Some((index, output))) => {
-                    if let Some(value) = this.ended(index, output) {
-                        return Poll::Ready(Some(value));
-                    }
+            match this.mappers.poll_next_unpin(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(value))) if !this.shared.failed.get() => {
+                    return Poll::Ready(Some(Ok(value)));
                 }
-                Poll::Ready(None) if this.items.is_none() && this.held.is_empty() => {
-                    return Poll::Ready(this.finish());
-                }
-                Poll::Ready(None) | Poll::Pending => {
-                    // Before sleeping, ask to be woken by the parent's
-                    // abort; it may have come since the check above.
-                    if this.core.aborted().is_some() || !this.context.poll_aborted(cx) {
-                        return Poll::Pending;
-                    }
-                }
+                // A failure, which its guard recorded, or a value that
+                // came after it: dropped.
+                Poll::Ready(Some(_)) => {}
+                Poll::Ready(None) => break,
             }
         }
+        // Every mapper has ended: abort their context, and report.
+        this.ended = true;
+        let reason = this.shared.context.reason();
+        this.cancel.cancel();
+        let error = this.shared.error.borrow_mut().take();
+        Poll::Ready(match error {
+            Some(error) => Some(Err(error)),
+            None if this.shared.skipped.get() => Some(Err(E::from_abort_reason(
+                reason.unwrap_or(JsValue::UNDEFINED),
+            ))),
+            None => None,
+        })
     }
 }
 
-impl<S, F, Fut, G, W, R, E> FusedStream for Mapping<S, F, G, W, R, E>
+impl<St, R, E> FusedStream for Mapping<St, E>
 where
-    S: Stream,
-    F: FnMut(S::Item, Context) -> Fut,
-    G: FnMut(usize, Fut) -> W,
-    W: Future<Output = (usize, Result<R, E>)>,
+    St: Stream<Item = Result<R, ()>> + Unpin,
     E: AbortReason,
 {
     fn is_terminated(&self) -> bool {
@@ -421,14 +384,10 @@ where
     }
 }
 
-// No field is pinned: `items` is boxed, `running` is `Unpin`, and the
-// mapper, the values and the errors are only ever moved.
-impl<S, F, G, W, R, E> Unpin for Mapping<S, F, G, W, R, E> {}
-
-impl<S, F, G, W, R, E> fmt::Debug for Mapping<S, F, G, W, R, E> {
+impl<St, E> fmt::Debug for Mapping<St, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Mapping")
-            .field("running", &self.running.len())
+            .field("failed", &self.shared.failed.get())
             .field("ended", &self.ended)
             .finish_non_exhaustive()
     }
