@@ -134,6 +134,18 @@ await build({
   }],
 });
 
+// The class without the core, one unminified module, for the wasm-bindgen
+// test suites (tests/common/mod.rs), which hand it a core themselves.
+await build({
+  entryPoints: [join(root, 'src/js/api.js')],
+  outfile: join(work, 'api.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  logLevel: 'warning',
+});
+
 // package.json: wasm-pack's fields (name, version, license, ...) plus ours.
 const generated = JSON.parse(readFileSync(join(work, 'package.json'), 'utf8'));
 const { files: _files, module: _module, types: _types, sideEffects: _sideEffects, main: _main, ...metadata } = generated;
