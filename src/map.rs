@@ -38,7 +38,9 @@ use crate::reason::AbortReason;
 /// items only into free slots, calls `f` right then, and polls the new
 /// mapper in the same poll; the mappers run inside this future, not
 /// spawned, so dropping it drops them (see *Cancellation*). At most `limit`
-/// items have been pulled and not yet mapped at any time.
+/// items have been pulled and not yet mapped at any time. Underneath, it
+/// is futures' `buffered(limit)`, with a guard around each mapper for the
+/// first failure.
 ///
 /// # Outcome
 ///
