@@ -24,8 +24,8 @@ use core::task::{Context as TaskContext, Poll, Waker};
 ///
 /// The handle completes in the moment the task's future completes, or is
 /// dropped unpolled, and the awaiting task is woken then. By the time it
-/// runs, the group has recorded the end: a failure has aborted the group's
-/// signal, and the task's slot is free.
+/// runs, the group has recorded the end: the task's slot is free, and a
+/// failure has aborted the signal of a `with_context` group.
 ///
 /// # Dropping
 ///
