@@ -179,3 +179,12 @@ async fn join_errors_say_what_happened() {
         "the task was skipped: the group dropped it before it started"
     );
 }
+
+#[wasm_bindgen_test]
+#[should_panic(expected = "JoinHandle polled after it completed")]
+async fn polling_a_handle_again_after_it_completed_panics() {
+    let group = Group::<JsValue>::new();
+    let mut handle = group.spawn(async { Ok(1) });
+    assert_eq!((&mut handle).await, Ok(1));
+    let _ = (&mut handle).now_or_never();
+}
