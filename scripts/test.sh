@@ -3,7 +3,8 @@
 #
 #   package   the npm package, built (the suites below drive its core)
 #   lint      cargo fmt --check, clippy -D warnings (wasm32), tsc over the
-#             class's JS (src/js), doc examples
+#             class's JS (src/js), the state machine's tests on the host,
+#             doc examples
 #   wasm      every tests/*.rs suite in Node, headless Chromium, headless
 #             Firefox and WebKitGTK's MiniBrowser (Safari's engine, under
 #             xvfb-run); tests/realm.rs needs iframes: in the Node pass the
@@ -77,6 +78,9 @@ check "clippy (wasm32, -D warnings)" cargo clippy --target wasm32-unknown-unknow
 check "clippy (all features)" cargo clippy --target wasm32-unknown-unknown --all-features -- -D warnings
 check "clippy (npm, no_std)" cargo clippy --target wasm32-unknown-unknown --no-default-features --features npm -- -D warnings
 check "tsc: src/js/*.js (checkJs)" tools/node_modules/.bin/tsc -p src/js
+cargo test --lib >"$LOG_DIR/host.log" 2>&1
+rc=$?; grep -E 'test result|FAILED|panicked' "$LOG_DIR/host.log" || true
+count_cargo "$LOG_DIR/host.log" "state machine (host)" "$rc"
 cargo test --doc >"$LOG_DIR/doc.log" 2>&1
 rc=$?; cat "$LOG_DIR/doc.log" | grep -E 'test result|FAILED|error' || true
 count_cargo "$LOG_DIR/doc.log" "doc examples (compile)" "$rc"
