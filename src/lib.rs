@@ -14,9 +14,9 @@
 //!   its tasks hand to `fetch`. [`Context::with_cancel`] ties one to a
 //!   lifetime through a [`Cancel`] guard, and [`Context::with_timeout`] to
 //!   a deadline.
-//! - The same core runs the npm package's JS class `ErrGroup`, which is
-//!   written in JS (`src/js/errgroup.js`) over the calls of the `js`
-//!   feature.
+//! - The same state machine decides for the npm package's JS class
+//!   `ErrGroup`, written in JS (`src/js/errgroup.js`), which hands it its
+//!   state through the `js` feature's pure calls on numbers.
 //!
 //! # A Rust frontend's three tasks
 //!
@@ -92,7 +92,8 @@
 //! - [`Group::set_limit`] may be called while tasks run; Go panics.
 //! - [`Group::go`] never blocks: it queues. [`Group::ready`] is the
 //!   backpressure a blocking `Go` gives.
-//! - `wait` on a `with_context` group closes it: later tasks are skipped.
+//! - A `with_context` group closes once it is idle after `wait` was first
+//!   polled: later tasks are skipped.
 //! - Go's `WithCancel` returns a function you must remember to call;
 //!   [`Context::with_cancel`] returns a [`Cancel`] guard that cancels when
 //!   dropped, so a context dies with its owner.

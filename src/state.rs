@@ -38,6 +38,7 @@ pub(crate) trait Queue {
     type Item;
     fn len(&self) -> usize;
     fn push(&mut self, item: Self::Item);
+    #[cfg_attr(not(any(feature = "group", test)), allow(dead_code))]
     fn pop(&mut self) -> Option<Self::Item>;
 }
 
@@ -90,6 +91,7 @@ pub(crate) enum Admit<T> {
 
 /// What [`State::next`] hands back: the oldest queued task.
 #[derive(Debug, PartialEq, Eq)]
+#[cfg_attr(not(any(feature = "group", test)), allow(dead_code))]
 pub(crate) enum Next<T> {
     /// It holds a slot now.
     Admit(T),
@@ -345,6 +347,7 @@ impl<Q: Queue> State<Q> {
 
     /// Hands back the oldest queued task if it can be admitted or must be
     /// skipped now; `None` while it must wait, or if none waits.
+    #[cfg_attr(not(any(feature = "group", test)), allow(dead_code))]
     pub(crate) fn next(&mut self) -> Option<Next<Q::Item>> {
         let (movable, skip) = self.movable();
         if movable == 0 {
