@@ -38,12 +38,17 @@ const WEB_ENV = `const env = {
   },
 };`;
 
-/** Deno and Bun: the package by name. */
+/**
+ * Deno and Bun: the package by name. Deno's terminate() does not stop a
+ * worker stuck in a JS loop (denoland/deno#35657): the spinning workers
+ * the pool terminated would keep it alive, so it exits.
+ */
 export const RUNTIME = `import { ErrGroup } from 'wasm-errgroup';
 import { WorkerPool } from 'wasm-errgroup/workers';
 import { runCases } from './suite.mjs';
 ${WEB_ENV}
 console.log(JSON.stringify(await runCases(env)));
+globalThis.Deno?.exit(0);
 `;
 
 /** A page without a bundler: an import map for both entries. */

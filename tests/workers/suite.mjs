@@ -146,7 +146,8 @@ export const cases = {
 
   async 'ErrGroup: the first failure aborts every run, and wait() settles with no worker busy'({ WorkerPool, ErrGroup, url, factory, gone }) {
     const notes = [];
-    const pool = opened(new WorkerPool(factory(url('handlers.js'), notes), { size: 3, grace: 20 }));
+    // The default grace period (1 s): long enough for the cooperative handler.
+    const pool = opened(new WorkerPool(factory(url('handlers.js'), notes), { size: 3 }));
     const group = ErrGroup.withSignal();
     const failure = new Error('the first failure');
     group.go((signal) => pool.run('spin', null, { signal }));
@@ -204,9 +205,9 @@ export const cases = {
 
   async 'close() rejects queued runs, ends every worker, and later runs reject'({ WorkerPool, url }) {
     const pool = new WorkerPool(url('handlers.js'), { size: 2 });
-    check(await pool.run('echo', 1) === 1, 'a worker is ready');
     const controller = new AbortController();
     const running = [pool.run('wait', null, { signal: controller.signal }), pool.run('wait', null, { signal: controller.signal })];
+    while (pool.active < 2) await new Promise((resolve) => setTimeout(resolve, 1));
     const queued = pool.run('echo', 2);
     const closed = pool.close();
     check(pool.close() === closed, 'the same promise');
