@@ -5,9 +5,9 @@
 
 /**
  * @param {typeof import('./pkg/wasm_errgroup_md5all.js').Md5} Md5
- * @param {Blob | ArrayBuffer | ArrayBufferView | string} file a Blob (a
- *   File), bytes, or in Node a file's path (Node cannot post a Blob backed
- *   by a file)
+ * @param {Blob | ReadableStream<Uint8Array> | ArrayBuffer | ArrayBufferView | string} file
+ *   a Blob (a File), a stream of bytes (a fetch's body), bytes, or in Node a
+ *   file's path (Node cannot post a Blob backed by a file)
  * @param {AbortSignal} [signal]
  * @returns {Promise<string>} 32 hex digits
  */
@@ -17,8 +17,8 @@ export async function digest(Md5, file, signal) {
     if (typeof file === 'string') {
       const fs = globalThis.process.getBuiltinModule('node:fs');
       for await (const chunk of fs.createReadStream(file, { signal, highWaterMark: 1 << 20 })) md5.update(chunk);
-    } else if (file instanceof Blob) {
-      const reader = file.stream().getReader();
+    } else if (file instanceof Blob || file instanceof ReadableStream) {
+      const reader = (file instanceof Blob ? file.stream() : file).getReader();
       try {
         for (;;) {
           const { done, value } = await reader.read();
