@@ -126,15 +126,22 @@ function mock(url, req, res, batches) {
   }
 }
 
+/** The bytes of generated files made so far, by "id/kib": made once, then served from memory. */
+const made = new Map();
+
 /** The bytes of generated file `id`: `kib` KiB from a xorshift seeded with it. */
 export function fileBytes(id, kib) {
+  const key = `${id}/${kib}`;
+  if (made.has(key)) return made.get(key);
+  if (made.size > 512) made.delete(made.keys().next().value);
   const words = new Uint32Array(kib * 256);
   let x = (id * 2654435761) >>> 0 || 1;
   for (let i = 0; i < words.length; i++) {
     x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
     words[i] = x >>> 0;
   }
-  return Buffer.from(words.buffer);
+  made.set(key, Buffer.from(words.buffer));
+  return made.get(key);
 }
 
 function file(url, res, batches) {
@@ -153,7 +160,7 @@ function file(url, res, batches) {
   res.on('close', () => end(res.writableFinished ? 'completed' : 'closed early'));
   const bytes = fileBytes(id, kib);
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
-  // In 64 KiB chunks, a macrotask apart, as a disk or a network would.
+  // In 256 KiB chunks, a macrotask apart, as a disk or a network would.
   let at = 0;
   const next = () => {
     if (res.destroyed) return;
@@ -163,8 +170,8 @@ function file(url, res, batches) {
       return;
     }
     if (at >= bytes.length) return void res.end();
-    res.write(bytes.subarray(at, at + 65536));
-    at += 65536;
+    res.write(bytes.subarray(at, at + 262144));
+    at += 262144;
     setImmediate(next);
   };
   next();
