@@ -14,7 +14,12 @@ extern "C" {
     pub type WorkerPool;
 
     #[wasm_bindgen(method, js_name = run)]
-    fn run_with_options(this: &WorkerPool, name: &str, input: &JsValue, options: &Object) -> Promise;
+    fn run_with_options(
+        this: &WorkerPool,
+        name: &str,
+        input: &JsValue,
+        options: &Object,
+    ) -> Promise;
 }
 
 /// Runs handler `name` of `pool`'s workers on `input`, with `ctx`'s signal:
@@ -26,7 +31,12 @@ extern "C" {
 ///
 /// Dropping the future cancels nothing: the run goes on in its worker.
 /// Abort `ctx` to stop it.
-pub async fn run(pool: &WorkerPool, name: &str, input: &JsValue, ctx: &Context) -> Result<JsValue, JsValue> {
+pub async fn run(
+    pool: &WorkerPool,
+    name: &str,
+    input: &JsValue,
+    ctx: &Context,
+) -> Result<JsValue, JsValue> {
     let options = Object::new();
     Reflect::set(&options, &"signal".into(), ctx.signal())?;
     JsFuture::from(pool.run_with_options(name, input, &options)).await
