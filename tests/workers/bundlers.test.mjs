@@ -63,6 +63,20 @@ test('Vite 7 build: the function form bundles the worker script', async () => {
   assert.deepEqual(await project.open('chromium', project.url('vite-build/dist/index.html')), expected);
 });
 
+test('Vite 7 build: given the URL alone, the script is not bundled, and every run rejects saying it failed to load', async () => {
+  mkdirSync(join(project.dir, 'vite-url'), { recursive: true });
+  project.write('vite-url/index.html', `<!doctype html>${CATCH}<script type="module" src="./main.js"></script>`);
+  project.write('vite-url/hash.worker.js', WORKER);
+  project.write('vite-url/main.js', `import { WorkerPool } from 'wasm-errgroup/workers';
+const pool = ${URL_FORM};
+const outcomes = await Promise.allSettled([pool.run('double', 1), pool.run('double', 2)]);
+window.result = outcomes.map((outcome) => outcome.status === 'rejected' && /^WorkerPool: the worker script .{1,81} failed to load/.test(outcome.reason.message));
+`);
+  const { build } = await vite();
+  await build({ root: join(project.dir, 'vite-url'), configFile: false, logLevel: 'error', base: './' });
+  assert.deepEqual(await project.open('chromium', project.url('vite-url/dist/index.html')), [true, true]);
+});
+
 test('Vite 7 dev server: the function form', async () => {
   writeApp('vite-dev', FUNCTION_FORM);
   const { createServer } = await vite();

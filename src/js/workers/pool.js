@@ -321,7 +321,10 @@ export class WorkerPool {
   #died(thread, description, cause) {
     if (thread.state === 'starting') {
       const source = this.#source;
-      const what = typeof source === 'function' ? 'the worker that the factory started' : `the worker script ${source}`;
+      const url = String(source);
+      const what = typeof source === 'function'
+        ? 'the worker that the factory started'
+        : `the worker script ${url.length > 100 ? `${url.slice(0, 80)}…` : url}`;
       this.#fail(new Error(`WorkerPool: ${what} failed to load: ${description}`, { cause }));
       this.#end(thread, null);
       return;
