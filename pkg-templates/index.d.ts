@@ -1,7 +1,7 @@
 /// <reference lib="esnext.disposable" />
-// Types of the npm package wasm-errgroup. They need only `AbortSignal` (from
-// the DOM lib, or @types/node) and `Disposable`, whose lib the line above
-// names, so they check under any `lib` setting.
+// Types of the npm package wasm-errgroup, and its one public doc. They need
+// only `AbortSignal` (from the DOM lib, or @types/node) and `Disposable`,
+// whose lib the line above names, so they check under any `lib` setting.
 
 /**
  * Go's errgroup: runs async tasks with a concurrency limit, keeps the first
@@ -11,6 +11,11 @@
  * `new ErrGroup()` is Go's zero group: no limit, a failure aborts nothing
  * (every queued task still runs), and its `signal` never aborts.
  * `ErrGroup.withSignal(parent)` is Go's `WithContext`.
+ *
+ * The words: a task is *admitted* when it gets one of the `limit` slots,
+ * *started* when it is called, *skipped* when it never is, and *ends* when
+ * what it returned settles. A group *settles* when it is idle (no task
+ * holds a slot or waits for one) and `wait()` reports its outcome.
  */
 export declare class ErrGroup implements Disposable {
   /**
@@ -23,16 +28,18 @@ export declare class ErrGroup implements Disposable {
   /**
    * Creates a group whose `signal` aborts the first time one of these
    * happens:
-   * - a task fails: the reason is the failure value itself (but see the
-   *   README: `throw undefined` becomes an `AbortError` reason);
+   * - a task fails: the reason is the failure value itself (but
+   *   `throw undefined` makes an `AbortError` reason, as `abort(undefined)`
+   *   does everywhere);
    * - `parent` aborts: the reason is the parent's. An already aborted
    *   parent aborts the group at once, inside this call;
-   * - `wait()` settles: the reason is an `AbortError` `DOMException`,
-   *   one object shared by every group.
+   * - the group settles after `wait()` was called, or after `free()`: the
+   *   reason is an `AbortError` `DOMException`, one object shared by every
+   *   group. It aborts before any `wait()` promise settles.
    *
    * Once `signal` has aborted, no task starts: queued and later tasks are
-   * skipped, never called, and their `go()` promises resolve. The listener
-   * on `parent` is removed as soon as `signal` aborts.
+   * skipped, never called. The listener on `parent` is removed as soon as
+   * `signal` aborts.
    *
    * @param parent an `AbortSignal`, of this realm or another (an iframe's);
    *   `undefined` or `null` for none. Anything else throws `TypeError`.
@@ -48,9 +55,10 @@ export declare class ErrGroup implements Disposable {
    * of the mappers. An item that is a promise is awaited in its slot, as
    * p-map does; a rejected one fails the map like a mapper. As with p-map,
    * a promise item that rejects before it is pulled is an unhandled
-   * rejection until then, or for good if the map stops first. `mapper(item,
-   * index, signal)` is called on a later microtask, and may return a value
-   * or a promise.
+   * rejection until then, or for good if the map stops first.
+   * `mapper(item, index, signal)` is called on a later microtask than
+   * `map()`, in the async context of the `map()` call, and may return a
+   * value or a promise.
    *
    * The first failure (a mapper that throws or rejects, a rejected item, or
    * the iterable itself) aborts the `signal` every running mapper holds and
@@ -59,7 +67,8 @@ export declare class ErrGroup implements Disposable {
    * `next()` that aborted the map returns first). If `options.signal` aborts,
    * the same happens. Either way, `map` settles once every running mapper
    * has ended: it rejects with the first failure, or else with
-   * `options.signal`'s reason, even if every item was mapped.
+   * `options.signal`'s reason, even if every item was mapped. The mappers'
+   * `signal` also aborts once the map settles.
    *
    * It never throws: bad arguments reject it, with `TypeError` or, for a
    * limit out of range, `RangeError`.
@@ -71,45 +80,60 @@ export declare class ErrGroup implements Disposable {
   ): Promise<Awaited<R>[]>;
 
   /**
-   * Queues `task`. It starts once fewer than `limit` tasks are active and
-   * every task queued before it has started (FIFO): it is called with the
-   * group's `signal` on a later microtask, never inside this call, and in
-   * the async context of this call (`AsyncLocalStorage` in Node).
+   * Queues `task`, and returns nothing, as Go's `Go`. The task is admitted
+   * once fewer than `limit` tasks hold a slot and every task queued before
+   * it was admitted (FIFO); it is then called with the group's `signal` on
+   * a later microtask, never inside this call. In Node, Deno and Bun it is
+   * called in the async context of this call (`AsyncLocalStorage`), queued
+   * or not.
    *
    * The task fails if it throws or returns a thenable that rejects; the
    * first failure is kept exactly as thrown, `Error` or not. Failures never
-   * become unhandled rejections.
+   * become unhandled rejections. Once the group has stopped admitting (its
+   * signal aborted), the task is skipped.
    *
-   * Returns a promise that resolves once the task holds a slot (at once if
-   * one is free) or is skipped, and never rejects: `await group.go(task)`
-   * is Go's blocking `Go`. Throws `TypeError` if `task` is not a function,
-   * and `Error` if the group came from `withSignal` and its `wait()` has
-   * settled, or if it was disposed.
+   * For backpressure (Go's blocking `Go`), `await group.ready()` first.
+   * Throws `TypeError` if `task` is not a function, and `Error` if the group
+   * came from `withSignal` and has settled, or was disposed.
    */
-  go(task: (signal: AbortSignal) => unknown): Promise<void>;
+  go(task: (signal: AbortSignal) => unknown): void;
 
   /**
    * Starts `task` (on a later microtask, like `go`) only if a slot is free
    * now and nothing is queued ahead of it, and returns `true`. Otherwise
-   * returns `false` and never calls `task`. Throws `TypeError` if `task` is
-   * not a function, and `Error` if the group was disposed.
+   * returns `false` and never calls `task`: when every slot is taken, when
+   * tasks are queued, and once the group has stopped admitting or settled.
+   * Throws `TypeError` if `task` is not a function, and `Error` if the group
+   * was disposed.
    */
   tryGo(task: (signal: AbortSignal) => unknown): boolean;
 
   /**
-   * Limits how many tasks may be active at once: a whole number from 0 up,
-   * or `Infinity` (the default) for no limit. `0` admits nothing until the
-   * limit is raised. A non-number throws `TypeError`; `NaN`, a fraction or a
-   * negative number throws `RangeError`. The limit is then unchanged.
+   * Returns a promise that resolves once `go()` would not queue: a slot is
+   * free and nothing is queued, or the group skips or refuses tasks at once
+   * (it stopped, or settled). At once if that is so now. `await
+   * group.ready(); group.go(task)` is Go's blocking `Go`: a producer that
+   * does this never has a task queued. Several producers awaiting it may
+   * all resume when one slot frees; the ones that find it taken queue. It
+   * never rejects, and settles if the group traps. Throws `Error` if the
+   * group was disposed.
+   */
+  ready(): Promise<void>;
+
+  /**
+   * Limits how many tasks may hold a slot at once: a whole number from 0
+   * up, or `Infinity` (the default) for no limit. `0` admits nothing until
+   * the limit is raised. A non-number throws `TypeError`; `NaN`, a fraction
+   * or a negative number throws `RangeError`. The limit is then unchanged.
    *
-   * Unlike Go, which panics here, it may be called while tasks run. Raising
-   * the limit starts queued tasks at once (on a later microtask); lowering
-   * it interrupts nothing.
+   * Unlike Go, which panics here, it may be called while tasks run.
+   * Raising the limit admits queued tasks at once (they are called on a
+   * later microtask); lowering it interrupts nothing.
    */
   setLimit(n: number): void;
 
   /**
-   * Returns a promise that settles once no task is active or queued,
+   * Returns a promise that settles once no task holds a slot or is queued,
    * including tasks that running tasks add meanwhile.
    *
    * It rejects with the first failure value, if a task failed. On a
@@ -119,10 +143,11 @@ export declare class ErrGroup implements Disposable {
    * as in Go, so a parent abort that skipped nothing lets it resolve.
    *
    * Every call, concurrent or later, settles the same way. A `withSignal`
-   * group settles once: it is closed (`go()` then throws) and its `signal`
-   * aborts as soon as it is idle after the first `wait()` call, inside that
-   * call if it is idle already, and always before the promise settles. A
-   * zero group stays open: a later `wait()` covers tasks added since.
+   * group settles once: as soon as it is idle after the first `wait()` call
+   * (inside that call if it is idle already), its `signal` aborts and it is
+   * closed: `go()` throws, `tryGo()` returns `false`. A zero group stays
+   * open: a later `wait()` covers tasks added since, and reports the first
+   * failure ever seen, as Go's does.
    *
    * A task that never settles keeps it pending forever: pass
    * `AbortSignal.timeout(ms)` as the parent and let tasks honour their
@@ -133,7 +158,7 @@ export declare class ErrGroup implements Disposable {
 
   /** The signal every task is called with. A zero group's never aborts. */
   readonly signal: AbortSignal;
-  /** How many tasks are active: running, or about to be called. */
+  /** How many tasks hold a slot: running, or admitted and about to be called. */
   readonly active: number;
   /** How many tasks wait in the queue for a slot. */
   readonly queued: number;
@@ -141,12 +166,16 @@ export declare class ErrGroup implements Disposable {
   readonly limit: number;
 
   /**
-   * Disposes the group: later `go`, `tryGo`, `setLimit` and `wait` calls
-   * throw an `Error` saying so. It cancels nothing: running and queued tasks
-   * go on, and pending `wait()` promises settle when they end. Only tasks
-   * queued behind a limit of 0, which nothing can raise any more, are
-   * skipped, a pending `wait()` then rejects, and a `withSignal` group's
-   * `signal` aborts as at settle. A second call does nothing.
+   * Disposes the group: later `go`, `tryGo`, `ready`, `setLimit` and `wait`
+   * calls throw an `Error` saying so. It cancels nothing: running and
+   * queued tasks go on, and pending `wait()` promises settle when they end.
+   * A `withSignal` group then settles as after `wait()`: once idle, its
+   * `signal` aborts and it stops listening to its parent. Tasks queued
+   * behind a limit of 0, which nothing can raise any more, are skipped at
+   * once, and a pending `wait()` then rejects with an `Error` saying so,
+   * which is also a `withSignal` group's abort reason. A second call does
+   * nothing. If the end of a full JS stack stops it, it throws the engine's
+   * stack error and changes nothing: call it again.
    */
   free(): void;
 

@@ -134,6 +134,18 @@ await build({
   }],
 });
 
+// The class without the core, one unminified module, for the wasm-bindgen
+// test suites (tests/common/mod.rs), which hand it a core themselves.
+await build({
+  entryPoints: [join(root, 'src/js/api.js')],
+  outfile: join(work, 'api.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  logLevel: 'warning',
+});
+
 // The worker pool, the second entry (wasm-errgroup/workers): no core.
 await build({
   entryPoints: [join(root, 'src/js/workers/index.js')],

@@ -101,7 +101,7 @@ run_engine() {
   # misuses. WebKitWebDriver needs a display, even for a hidden browser.
   local wrap=()
   [ "$engine" = webkit ] && wrap=(xvfb-run -a)
-  "${wrap[@]}" env WASM_BINDGEN_TEST_TIMEOUT=120 "$@" cargo test --target wasm32-unknown-unknown --tests 2>&1 | tee "$LOG_DIR/$engine.log" \
+  "${wrap[@]}" env WASM_BINDGEN_TEST_TIMEOUT=120 "$@" cargo test --target wasm32-unknown-unknown --test "*" 2>&1 | tee "$LOG_DIR/$engine.log" \
     | grep -E '^test result|Running|FAILED|panicked|^error' 
   local rc=${PIPESTATUS[0]} started finished
   # A runner that exits early (Node does when nothing keeps its event loop

@@ -287,7 +287,16 @@ impl<Q: Queue> State<Q> {
     /// A task that held a slot ended, failed or not.
     pub(crate) fn end(&mut self, failed: bool) -> Ended {
         self.active = self.active.saturating_sub(1);
-        if !failed || self.failed {
+        if failed {
+            self.fail()
+        } else {
+            Ended::Quietly
+        }
+    }
+
+    /// A task failed: the first failure stops a group with a signal.
+    fn fail(&mut self) -> Ended {
+        if self.failed {
             return Ended::Quietly;
         }
         self.failed = true;
@@ -382,6 +391,14 @@ impl<Q: Queue> State<Q> {
 /// and the rest in one number of bits, which the core decodes and encodes
 /// on every call (src/js/mod.rs).
 impl State<Count> {
+    /// A queued task's deadline passed: it leaves the queue (its owner
+    /// takes it out, wherever it waits) and fails, never started.
+    #[cfg_attr(not(any(feature = "js", test)), allow(dead_code))]
+    pub(crate) fn expire(&mut self) -> Ended {
+        self.queue.0 = self.queue.0.saturating_sub(1);
+        self.fail()
+    }
+
     /// The group a JS class describes with `bits` (see
     /// [`bits`](Self::bits)), its counts and its limit.
     #[cfg_attr(not(any(feature = "js", test)), allow(dead_code))]

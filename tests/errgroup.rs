@@ -55,8 +55,8 @@ async fn first_failure_rejects_wait_and_aborts_the_signal_with_the_same_value() 
     let failure = js("", "return new Error('boom')")
         .call0(&JsValue::NULL)
         .unwrap();
-    let _ = group.go(task(&rec, "slow", 40, None)).unwrap();
-    let _ = group.go(task(&rec, "bad", 5, Some(&failure))).unwrap();
+    group.go(task(&rec, "slow", 40, None)).unwrap();
+    group.go(task(&rec, "bad", 5, Some(&failure))).unwrap();
     let error = settle(group.wait()).await.unwrap_err();
     assert!(same(&error, &failure));
     assert!(same(&group.signal().reason(), &failure));
@@ -82,7 +82,7 @@ async fn non_error_failure_values_are_kept_as_thrown() {
             .call1(&JsValue::NULL, &value)
             .unwrap();
         let group = ErrGroup::new();
-        let _ = group.go(rejects).unwrap();
+        group.go(rejects).unwrap();
         let error = settle(group.wait()).await.unwrap_err();
         assert!(same(&error, &value), "{value:?}");
     }
@@ -97,7 +97,7 @@ async fn a_synchronous_throw_is_a_failure() {
     let throws = js("e", "return () => { throw e; }")
         .call1(&JsValue::NULL, &thrown)
         .unwrap();
-    let _ = group.go(throws).unwrap();
+    group.go(throws).unwrap();
     assert!(same(&settle(group.wait()).await.unwrap_err(), &thrown));
 }
 
@@ -111,7 +111,7 @@ async fn any_non_thenable_return_value_is_success() {
         "return null",
         "return Promise.resolve(2)",
     ] {
-        let _ = group.go(js("", body).into()).unwrap();
+        group.go(js("", body).into()).unwrap();
     }
     assert!(settle(group.wait()).await.is_ok());
 }
@@ -119,7 +119,7 @@ async fn any_non_thenable_return_value_is_success() {
 #[wasm_bindgen_test]
 async fn thenables_are_adopted_and_a_throwing_then_getter_is_a_failure() {
     let group = ErrGroup::new();
-    let _ = group
+    group
         .go(js("", "return { then(ok) { setTimeout(ok, 1); } }").into())
         .unwrap();
     assert!(settle(group.wait()).await.is_ok());
@@ -135,7 +135,7 @@ async fn thenables_are_adopted_and_a_throwing_then_getter_is_a_failure() {
         Reflect::get_u32(&getter, 0).unwrap(),
         Reflect::get_u32(&getter, 1).unwrap(),
     );
-    let _ = group.go(make).unwrap();
+    group.go(make).unwrap();
     assert!(same(&settle(group.wait()).await.unwrap_err(), &error));
 
     let group = ErrGroup::new();
@@ -149,7 +149,7 @@ async fn thenables_are_adopted_and_a_throwing_then_getter_is_a_failure() {
         Reflect::get_u32(&patched, 0).unwrap(),
         Reflect::get_u32(&patched, 1).unwrap(),
     );
-    let _ = group.go(make).unwrap();
+    group.go(make).unwrap();
     assert!(same(&settle(group.wait()).await.unwrap_err(), &error));
 }
 
@@ -228,7 +228,7 @@ async fn no_more_than_limit_tasks_are_active_and_they_start_fifo() {
     let group = ErrGroup::new();
     group.set_limit(2.into()).unwrap();
     for i in 0..8 {
-        let _ = group
+        group
             .go(task(&rec, &i.to_string(), (i % 3) + 1, None))
             .unwrap();
     }
@@ -254,13 +254,13 @@ async fn a_task_is_called_on_a_later_microtask_with_the_group_signal() {
     )
     .call0(&JsValue::NULL)
     .unwrap();
-    let started = group.go(get(&seen, "task")).unwrap();
+    group.go(get(&seen, "task")).unwrap();
     assert_eq!(
         Array::from(&get(&seen, "calls")).length(),
         0,
         "not called inside go()"
     );
-    settle(started).await.unwrap();
+    ticks(1).await;
     let calls = Array::from(&get(&seen, "calls"));
     assert_eq!(calls.length(), 1);
     let args = Array::from(&calls.get(0));
@@ -273,16 +273,43 @@ async fn a_task_is_called_on_a_later_microtask_with_the_group_signal() {
 }
 
 #[wasm_bindgen_test]
-async fn the_go_promise_resolves_when_a_queued_task_starts() {
+async fn ready_resolves_once_go_would_start_a_task_at_once() {
     let rec = recorder();
     let group = ErrGroup::new();
     group.set_limit(1.into()).unwrap();
-    let _ = group.go(task(&rec, "a", 20, None)).unwrap();
-    let second = group.go(task(&rec, "b", 1, None)).unwrap();
-    assert!(!settles_within(&second, 5).await);
-    settle(second).await.unwrap();
-    assert_eq!(log(&rec), ["start a", "end a", "start b"]);
+    settle(group.ready().unwrap()).await.unwrap();
+    group.go(task(&rec, "a", 20, None)).unwrap();
+    let ready = group.ready().unwrap();
+    assert!(!settles_within(&ready, 5).await, "no slot is free");
+    settle(ready).await.unwrap();
+    assert_eq!(log(&rec), ["start a", "end a"]);
+    group.go(task(&rec, "b", 1, None)).unwrap();
     settle(group.wait()).await.unwrap();
+    assert_eq!(log(&rec), ["start a", "end a", "start b", "end b"]);
+}
+
+#[wasm_bindgen_test]
+async fn ready_waits_for_the_queue_ahead_too() {
+    let rec = recorder();
+    let group = ErrGroup::new();
+    group.set_limit(1.into()).unwrap();
+    group.go(task(&rec, "a", 10, None)).unwrap();
+    group.go(task(&rec, "b", 10, None)).unwrap();
+    settle(group.ready().unwrap()).await.unwrap();
+    assert_eq!(log(&rec), ["start a", "end a", "start b", "end b"]);
+}
+
+#[wasm_bindgen_test]
+async fn ready_resolves_at_once_on_a_stopped_group() {
+    let group = ErrGroup::with_signal(JsValue::UNDEFINED).unwrap();
+    group.set_limit(0.into()).unwrap();
+    group.go(js("", "").into()).unwrap();
+    let ready = group.ready().unwrap();
+    // Handled from now on: free() rejects it.
+    let waited = wasm_bindgen_futures::JsFuture::from(group.wait());
+    group.free().unwrap();
+    assert!(settles_within(&ready, 5).await, "go() would skip at once");
+    assert!(waited.await.is_err());
 }
 
 #[wasm_bindgen_test]
@@ -305,17 +332,13 @@ async fn after_the_signal_aborts_queued_and_later_tasks_are_skipped() {
     let group = ErrGroup::with_signal(JsValue::UNDEFINED).unwrap();
     group.set_limit(1.into()).unwrap();
     let failure = JsValue::from_str("stop");
-    let _ = group.go(task(&rec, "bad", 2, Some(&failure))).unwrap();
-    let queued: Vec<Promise> = (0..3)
-        .map(|i| group.go(task(&rec, &format!("q{i}"), 1, None)).unwrap())
-        .collect();
-    assert!(same(&settle(group.wait()).await.unwrap_err(), &failure));
-    for promise in queued {
-        assert!(
-            settle(promise).await.is_ok(),
-            "a skipped task's go() promise resolves"
-        );
+    group.go(task(&rec, "bad", 2, Some(&failure))).unwrap();
+    for i in 0..3 {
+        group.go(task(&rec, &format!("q{i}"), 1, None)).unwrap();
     }
+    assert!(same(&settle(group.wait()).await.unwrap_err(), &failure));
+    group.go(task(&rec, "late", 1, None)).unwrap_err();
+    sleep(5).await;
     assert_eq!(log(&rec), ["start bad", "end bad"]);
 }
 
@@ -324,8 +347,8 @@ async fn a_zero_group_runs_queued_tasks_after_a_failure() {
     let rec = recorder();
     let group = ErrGroup::new();
     group.set_limit(1.into()).unwrap();
-    let _ = group.go(task(&rec, "bad", 1, Some(&"x".into()))).unwrap();
-    let _ = group.go(task(&rec, "next", 1, None)).unwrap();
+    group.go(task(&rec, "bad", 1, Some(&"x".into()))).unwrap();
+    group.go(task(&rec, "next", 1, None)).unwrap();
     assert!(settle(group.wait()).await.is_err());
     assert_eq!(
         log(&rec),
@@ -339,8 +362,8 @@ async fn parent_abort_skips_work_and_wait_rejects_with_the_parent_reason() {
     let parent = web_sys::AbortController::new().unwrap();
     let group = ErrGroup::with_signal(parent.signal().into()).unwrap();
     group.set_limit(1.into()).unwrap();
-    let _ = group.go(task(&rec, "running", 10, None)).unwrap();
-    let _ = group.go(task(&rec, "queued", 1, None)).unwrap();
+    group.go(task(&rec, "running", 10, None)).unwrap();
+    group.go(task(&rec, "queued", 1, None)).unwrap();
     ticks(2).await;
     let reason = js("", "return new Error('user left')")
         .call0(&JsValue::NULL)
@@ -360,7 +383,7 @@ async fn an_already_aborted_parent_aborts_the_group_at_once() {
     assert!(settle(group.wait()).await.is_ok(), "nothing was skipped");
     let group = ErrGroup::with_signal(parent.signal().into()).unwrap();
     let never = js("", "throw new Error('never called')");
-    let _ = group.go(never.into()).unwrap();
+    group.go(never.into()).unwrap();
     assert_eq!(
         settle(group.wait()).await.unwrap_err().as_string().unwrap(),
         "early"
@@ -388,7 +411,7 @@ async fn the_parent_listener_is_removed_once_the_group_settles() {
         let group = ErrGroup::with_signal(parent.signal().into()).unwrap();
         assert_eq!(num(call0(&listeners)), 1.0);
         let fail = (round % 3 == 0).then(|| JsValue::from(round));
-        let _ = group.go(task(&rec, "t", 1, fail.as_ref())).unwrap();
+        group.go(task(&rec, "t", 1, fail.as_ref())).unwrap();
         let _ = settle(group.wait()).await;
         assert_eq!(num(call0(&listeners)), 0.0, "round {round}");
     }
@@ -411,11 +434,11 @@ async fn nested_go_from_js_tasks_is_waited_for() {
     let go = wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new({
         let group = group.clone();
         move |task: JsValue| {
-            let _ = group.go(task).unwrap();
+            group.go(task).unwrap();
         }
     });
     let root = node.call2(&JsValue::NULL, &state, go.as_ref()).unwrap();
-    let _ = group.go(root).unwrap();
+    group.go(root).unwrap();
     settle(group.wait()).await.unwrap();
     assert_eq!(num(get(&state, "done")), 31.0);
 }
@@ -430,7 +453,7 @@ async fn every_wait_settles_the_same_way() {
     )
     .call1(&JsValue::NULL, &failure)
     .unwrap();
-    let _ = group.go(rejects).unwrap();
+    group.go(rejects).unwrap();
     let (a, b) = (group.wait(), group.wait());
     assert!(same(&settle(a).await.unwrap_err(), &failure));
     assert!(same(&settle(b).await.unwrap_err(), &failure));
@@ -473,7 +496,7 @@ async fn raising_the_limit_starts_queued_tasks_at_once() {
     let group = ErrGroup::new();
     group.set_limit(0.into()).unwrap();
     for i in 0..4 {
-        let _ = group.go(task(&rec, &i.to_string(), 5, None)).unwrap();
+        group.go(task(&rec, &i.to_string(), 5, None)).unwrap();
     }
     sleep(2).await;
     assert_eq!((group.active(), group.queued(), log(&rec).len()), (0, 4, 0));
@@ -504,7 +527,7 @@ async fn hundred_thousand_js_tasks_under_a_limit_each_run_exactly_once() {
     .unwrap();
     let make: Function = get(&state, "make").unchecked_into();
     for i in 0..100_000 {
-        let _ = group
+        group
             .go(make.call1(&JsValue::NULL, &i.into()).unwrap())
             .unwrap();
     }
@@ -533,8 +556,8 @@ async fn failures_never_become_unhandled_rejections() {
                 1 => "throw new Error('t')",
                 _ => "return new Promise((_, no) => setTimeout(() => no('late'), 1))",
             };
-            let _ = group.go(js("", body).into()).unwrap();
-            let _ = zero.go(js("", body).into()).unwrap();
+            group.go(js("", body).into()).unwrap();
+            zero.go(js("", body).into()).unwrap();
         }
         // Nobody calls wait().
     }
@@ -553,7 +576,7 @@ async fn abort_listeners_and_tasks_may_call_back_into_the_group() {
             // The group has aborted but not settled yet: go() skips.
             let started = group.go(js("", "throw new Error('skipped, never called')").into());
             let seen: Array = seen.clone().unchecked_into();
-            seen.push(&started.map(|_| JsValue::TRUE).unwrap_or_else(|e| e));
+            seen.push(&started.map(|()| JsValue::TRUE).unwrap_or_else(|e| e));
             seen.push(&group.try_go(js("", "").into()).unwrap().into());
             // Idle and waited on: this call lets the group settle.
             group.set_limit(4.into()).unwrap();
@@ -575,7 +598,7 @@ async fn abort_listeners_and_tasks_may_call_back_into_the_group() {
     let task = js("f", "return () => Promise.reject(f())")
         .call1(&JsValue::NULL, reenter.as_ref())
         .unwrap();
-    let _ = group.go(task).unwrap();
+    group.go(task).unwrap();
     assert_eq!(
         settle(group.wait()).await.unwrap_err().as_string().unwrap(),
         "fail"
@@ -617,8 +640,8 @@ async fn an_abort_listener_that_throws_never_leaves_the_group_stuck() {
     let rejects = js("v", "return () => Promise.reject(v)")
         .call1(&JsValue::NULL, &failure)
         .unwrap();
-    let _ = group.go(rejects).unwrap();
-    let _ = group
+    group.go(rejects).unwrap();
+    group
         .go(js("", "throw new Error('skipped, never called')").into())
         .unwrap();
     assert!(same(&settle(group.wait()).await.unwrap_err(), &failure));
@@ -635,7 +658,7 @@ async fn an_abort_listener_that_throws_never_leaves_the_group_stuck() {
 #[wasm_bindgen_test]
 async fn a_task_that_never_settles_keeps_wait_pending_and_a_timeout_parent_bounds_it() {
     let group = ErrGroup::new();
-    let _ = group
+    group
         .go(js("", "return new Promise(() => {})").into())
         .unwrap();
     assert!(
@@ -662,8 +685,8 @@ async fn a_task_that_never_settles_keeps_wait_pending_and_a_timeout_parent_bound
     )
     .call0(&JsValue::NULL)
     .unwrap();
-    let _ = group.go(honours).unwrap();
-    let _ = group
+    group.go(honours).unwrap();
+    group
         .go(js("", "throw new Error('skipped, never called')").into())
         .unwrap();
     let error = settle(group.wait()).await.unwrap_err();
@@ -677,7 +700,7 @@ async fn a_parent_abort_that_skipped_nothing_lets_wait_resolve() {
     let rec = recorder();
     let parent = web_sys::AbortController::new().unwrap();
     let group = ErrGroup::with_signal(parent.signal().into()).unwrap();
-    let _ = group.go(task(&rec, "a", 10, None)).unwrap();
+    group.go(task(&rec, "a", 10, None)).unwrap();
     ticks(2).await;
     parent.abort();
     assert!(group.signal().aborted());
@@ -686,13 +709,11 @@ async fn a_parent_abort_that_skipped_nothing_lets_wait_resolve() {
 }
 
 #[wasm_bindgen_test]
-async fn go_returns_a_promise_of_its_own_each_call() {
+async fn go_returns_undefined_as_gos_go_returns_nothing() {
     let group = ErrGroup::new();
-    let a = group.go(js("", "").into()).unwrap();
-    let b = group.go(js("", "").into()).unwrap();
-    assert!(!same(&a, &b));
-    settle(a).await.unwrap();
-    settle(b).await.unwrap();
+    let go: Function = get(&group, "go").unchecked_into();
+    let returned = go.call1(&group, &js("", "").into()).unwrap();
+    assert!(returned.is_undefined());
     settle(group.wait()).await.unwrap();
 }
 
@@ -717,9 +738,9 @@ async fn a_thousand_running_siblings_see_the_abort_before_any_later_macrotask() 
     .unwrap();
     let group = ErrGroup::with_signal(JsValue::UNDEFINED).unwrap();
     for _ in 0..1000 {
-        let _ = group.go(get(&rec, "sibling")).unwrap();
+        group.go(get(&rec, "sibling")).unwrap();
     }
-    let _ = group.go(get(&rec, "failing")).unwrap();
+    group.go(get(&rec, "failing")).unwrap();
     assert!(settle(group.wait()).await.is_err());
     sleep(5).await;
     assert_eq!(num(get(&rec, "atNextTask")), 1000.0);

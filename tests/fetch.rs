@@ -85,7 +85,7 @@ async fn js_group_fetches_with_a_limit_and_the_first_failure_aborts_the_rest() {
         "/ok",
     ];
     for path in paths {
-        let _ = group
+        group
             .go(make.call1(&JsValue::NULL, &path.into()).unwrap())
             .unwrap();
     }
@@ -123,7 +123,7 @@ async fn an_unreachable_port_fails_the_group_with_a_type_error() {
     let task = js("url", "return (signal) => fetch(url, { signal })")
         .call1(&JsValue::NULL, &format!("{}/ok", dead_origin()).into())
         .unwrap();
-    let _ = group.go(task).unwrap();
+    group.go(task).unwrap();
     let error = settle(group.wait()).await.unwrap_err();
     assert!(error.is_instance_of::<js_sys::TypeError>(), "{error:?}");
     assert!(same(&group.signal().reason(), &error));
@@ -193,7 +193,7 @@ async fn a_parent_timeout_bounds_a_group_of_slow_fetches() {
         .call1(&JsValue::NULL, &format!("{}/slow?ms=5000", origin()).into())
         .unwrap();
     for _ in 0..3 {
-        let _ = group.go(task.clone()).unwrap();
+        group.go(task.clone()).unwrap();
     }
     let error = settle(group.wait()).await.unwrap_err();
     let name = Reflect::get(&error, &"name".into())

@@ -73,7 +73,9 @@ struct Task {
 enum Op {
     Submit(Task),
     SetLimit(i32),
-    Abort,
+    /// The parent aborts, or (`true`) the group's `abort()` is called; a
+    /// zero group has only the latter.
+    Abort(bool),
     Wait,
 }
 
@@ -112,7 +114,10 @@ impl Schedule {
             .map(|(t, op)| match op {
                 Op::Submit(task) => format!(r#"{{"t":{t},"op":"submit","task":{}}}"#, task.json()),
                 Op::SetLimit(n) => format!(r#"{{"t":{t},"op":"setLimit","n":{n}}}"#),
-                Op::Abort => format!(r#"{{"t":{t},"op":"abort"}}"#),
+                Op::Abort(own) => format!(
+                    r#"{{"t":{t},"op":"abort","via":"{}"}}"#,
+                    if *own { "group" } else { "parent" }
+                ),
                 Op::Wait => format!(r#"{{"t":{t},"op":"wait"}}"#),
             })
             .collect();
@@ -177,8 +182,8 @@ fn generate(seed: u64) -> Schedule {
     }
     // A limit of 0 must be raised, or nothing could ever finish.
     ops.push((max_tick, Op::SetLimit(1 + rng.below(3) as i32)));
-    if with_signal && rng.chance(30) {
-        ops.push((rng.below(22), Op::Abort));
+    if rng.chance(30) {
+        ops.push((rng.below(22), Op::Abort(!with_signal || rng.chance(50))));
     }
     for _ in 0..rng.below(3) {
         ops.push((rng.below(22), Op::Wait));
@@ -195,7 +200,6 @@ fn generate(seed: u64) -> Schedule {
 enum Ev {
     Submit {
         id: u32,
-        via_go: bool,
     },
     Start {
         id: u32,
@@ -216,10 +220,6 @@ enum Ev {
         ok: bool,
     },
     GoThrew {
-        id: u32,
-    },
-    GoResolved,
-    GoRejected {
         id: u32,
     },
     Wait {
@@ -248,10 +248,7 @@ fn parse(log: &str) -> Vec<Ev> {
             let b = |i| e.get(i).as_bool().unwrap();
             let s = |i| e.get(i).as_string().unwrap();
             match s(1).as_str() {
-                "submit" => Ev::Submit {
-                    id: n(2),
-                    via_go: s(3) == "go",
-                },
+                "submit" => Ev::Submit { id: n(2) },
                 "start" => Ev::Start {
                     id: n(2),
                     running: n(3),
@@ -263,8 +260,6 @@ fn parse(log: &str) -> Vec<Ev> {
                 "setLimit" => Ev::SetLimit(e.get(2).as_f64().unwrap() as i32),
                 "tryGo" => Ev::TryGo { id: n(2), ok: b(3) },
                 "goThrew" => Ev::GoThrew { id: n(2) },
-                "goResolved" => Ev::GoResolved,
-                "goRejected" => Ev::GoRejected { id: n(2) },
                 "wait" => Ev::Wait { k: n(2) },
                 "settled" => Ev::Settled {
                     k: n(2),
@@ -285,9 +280,9 @@ fn parse(log: &str) -> Vec<Ev> {
 
 /// The contract, replayed over one run's events.
 ///
-/// `rust` marks a run of the Rust `Group`: its `go` returns no promise, and
-/// after a `with_context` group has settled it drops the task silently
-/// (documented) instead of throwing.
+/// `rust` marks a run of the Rust `Group`: after a `with_context` group has
+/// settled, its `go` drops the task silently (documented) instead of
+/// throwing.
 fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Result<(), String> {
     let to_limit = |n: i32| (n >= 0).then_some(n as u32);
     let mut limit_now = limit.and_then(to_limit);
@@ -295,14 +290,14 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
     // lowering the limit interrupts nothing, so that is what bounds a start.
     let mut ceiling: HashMap<u32, Option<u32>> = HashMap::new();
     let mut submitted = Vec::new();
-    let mut submitted_go = HashSet::new();
     let mut started = Vec::new();
     let mut ended = HashSet::new();
     let mut first_failure: Option<u32> = None;
     let mut failed_before_abort = false;
-    // For each pending wait(): the first failure at the first moment since it
-    // was called when the group was idle (`Some`), once it has been.
-    let mut idle_seen: HashMap<u32, Option<Option<u32>>> = HashMap::new();
+    // For each pending wait(): the first failure, and whether abort() had
+    // skipped work, at the first moment since it was called when the group
+    // was idle (`Some`), once it has been.
+    let mut idle_seen: HashMap<u32, Option<(Option<u32>, bool)>> = HashMap::new();
     let mut closed = false;
     let mut dropped = HashSet::new();
     let mut aborted: Option<String> = None;
@@ -310,20 +305,15 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
     let mut waited = false;
     let mut running = 0;
     let mut settled: Option<String> = None;
-    let mut resolved = 0;
-    let mut threw = HashSet::new();
 
     for (seq, event) in events.iter().enumerate() {
         let at = |what: String| Err(format!("event {seq} {event:?}: {what}"));
         match *event {
-            Ev::Submit { id, via_go } => {
+            Ev::Submit { id, .. } => {
                 if rust && with_signal && closed {
                     // After the group closed, Rust's `go` drops the task.
                     dropped.insert(id);
                     continue;
-                }
-                if via_go {
-                    submitted_go.insert(id);
                 }
                 submitted.push(id);
                 ceiling.insert(id, limit_now);
@@ -332,12 +322,13 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 if !ok {
                     submitted.retain(|&s| s != id);
                 }
-                if ok && (settled.is_some() || aborted.is_some()) {
-                    return at("tryGo admitted a task after the signal aborted".into());
+                if ok
+                    && (settled.is_some() || aborted.is_some() || (!with_signal && parent_aborted))
+                {
+                    return at("tryGo admitted a task after the group stopped".into());
                 }
             }
             Ev::GoThrew { id } => {
-                threw.insert(id);
                 submitted.retain(|&s| s != id);
                 if !with_signal || !waited || running != 0 || aborted.is_none() {
                     return at("go() threw on a group that had not settled".into());
@@ -365,6 +356,9 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 }
                 if let Some(reason) = &aborted {
                     return at(format!("started after the signal aborted ({reason})"));
+                }
+                if !with_signal && parent_aborted {
+                    return at("started after abort() stopped the zero group".into());
                 }
                 if !own_signal {
                     return at("not called with the group's signal".into());
@@ -424,12 +418,16 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 // A zero group stays open: wait() completes when the group is
                 // idle, and tasks may start before its promise settles. It
                 // must have seen the group idle, with the first failure then.
-                let Some(Some(failure_then)) = idle_seen.remove(&k) else {
+                let Some(Some((failure_then, skipped_then))) = idle_seen.remove(&k) else {
                     return at("wait() settled, but the group was not idle since the call".into());
                 };
                 let expected = match (first_failure, failure_then) {
                     (_, Some(id)) => format!("fail:{id}"),
-                    (Some(id), None) if outcome != "ok" => format!("fail:{id}"),
+                    (Some(id), None) if outcome != "ok" && outcome != "parent" => {
+                        format!("fail:{id}")
+                    }
+                    // abort() skipped work: skipped work is never success.
+                    _ if skipped_then || (parent_aborted && outcome == "parent") => "parent".into(),
                     _ => "ok".into(),
                 };
                 if *outcome != expected || now > running {
@@ -464,17 +462,16 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                     settled = Some(outcome.clone());
                 }
             }
-            Ev::GoResolved => resolved += 1,
-            Ev::GoRejected { id } => return at(format!("go() promise of {id} rejected")),
             Ev::Final { active, queued } => {
                 if (active, queued) != (0, 0) {
                     return at("counters not back to 0".into());
                 }
             }
         }
-        if running == 0 && submitted.iter().all(|id| started.contains(id)) {
+        let skipped = submitted.iter().any(|id| !started.contains(id));
+        if running == 0 && (!skipped || (!with_signal && parent_aborted)) {
             for seen in idle_seen.values_mut() {
-                seen.get_or_insert(first_failure);
+                seen.get_or_insert((first_failure, skipped));
             }
             // Idle after a wait() began: a `with_context` group closes now.
             closed |= with_signal && waited;
@@ -497,7 +494,12 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
         .copied()
         .filter(|id| !started.contains(id))
         .collect();
-    if !unstarted.is_empty() && (!with_signal || aborted.as_deref() == Some("settled")) {
+    let stopped = if with_signal {
+        aborted.is_some() && aborted.as_deref() != Some("settled")
+    } else {
+        parent_aborted
+    };
+    if !unstarted.is_empty() && !stopped {
         return Err(format!(
             "tasks {unstarted:?} never started, and nothing aborted"
         ));
@@ -505,15 +507,6 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
     let failure_reason = first_failure.map(|id| format!("fail:{id}"));
     if with_signal && failed_before_abort && aborted != failure_reason {
         return Err("a failure did not abort the signal".into());
-    }
-    let go_promises = submitted_go
-        .iter()
-        .filter(|id| !threw.contains(*id))
-        .count();
-    if !rust && resolved != go_promises {
-        return Err(format!(
-            "{resolved} go() promises resolved of {go_promises}"
-        ));
     }
     Ok(())
 }
@@ -593,7 +586,7 @@ fn the_model_rejects_a_broken_run() {
         running,
         own_signal: true,
     };
-    let submit = |id| Ev::Submit { id, via_go: true };
+    let submit = |id| Ev::Submit { id };
     let over_limit = [
         Ev::SetLimit(1),
         submit(0),
@@ -677,10 +670,7 @@ impl RustRun {
 }
 
 fn rust_submit(run: &Rc<RustRun>, task: &Task) {
-    run.log(Ev::Submit {
-        id: task.id,
-        via_go: task.via_go,
-    });
+    run.log(Ev::Submit { id: task.id });
     let future = rust_task(run.clone(), task.clone());
     if task.via_go {
         run.group.go(future);
@@ -771,7 +761,9 @@ async fn run_rust(schedule: &Schedule) -> Vec<Ev> {
             match op {
                 Op::Submit(task) => rust_submit(&run, task),
                 Op::SetLimit(n) => set_limit(*n),
-                Op::Abort => {
+                // The Rust Group has no abort(): its parent is the way.
+                Op::Abort(_) if !schedule.with_signal => {}
+                Op::Abort(_) => {
                     run.log(Ev::ParentAbort);
                     parent.abort_with_reason(&run.parent_reason);
                 }

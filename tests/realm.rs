@@ -44,7 +44,7 @@ async fn with_signal_takes_an_iframes_signal_and_follows_its_abort() {
     let called = js("", "return () => { throw new Error('must not run'); }")
         .call0(&JsValue::NULL)
         .unwrap();
-    let _ = group.go(called).unwrap();
+    group.go(called).unwrap();
     let wait = group.wait();
     let reason = js_sys::Error::new("stop");
     abort(&controller, &reason);

@@ -5,7 +5,7 @@
 // task is admitted, queued or skipped, which failure is the first, when
 // the group stops admitting, when it settles and what wait() reports. It
 // is pure functions on numbers: the group hands it its state (#bits,
-// #active, the queue's length, #limit) and applies the answer, whose
+// #active, how many are queued, #limit) and applies the answer, whose
 // layout src/js/protocol.rs defines (protocol.js is generated from it).
 // This file keeps the JS values those decisions are about: the tasks, the
 // first error, the signal, the promises handed out.
@@ -16,7 +16,8 @@
 //   throws leaves the group as it was.
 // - User code (a task, an abort listener) runs only after the answer was
 //   applied, so a call back into the group sees a consistent state.
-import { abortedOf, checkFunction, checkLimit, checkSignal, isObject, reasonOf } from './checks.js';
+import { abortedOf, checkFunction, checkLimit, checkSignal, isObject, reasonOf, typeError } from './checks.js';
+import { Deadline, checkTimeout } from './deadline.js';
 import {
   ADMIT_CLOSED, ADMIT_NOW, ADMIT_QUEUED, CODE_MASK, CODE_SHIFT, COUNT_SHIFT, KEEP, NEW_SIGNAL_GROUP,
   NEW_ZERO_GROUP, READY, SKIP, START_SKIP, STATE, STEP_ABORT, STEP_BUSY, STEP_CANCELLED, STEP_CLOSES,
@@ -27,7 +28,8 @@ import { Queue } from './queue.js';
 /**
  * The core's calls (src/js/mod.rs): a group's state in, an answer out.
  * @typedef {(bits: number, active: number, queued: number, limit: number) => number} Call
- * @typedef {{ go: Call, try_go: Call, start: Call, end: Call, fail: Call, cancel: Call, wait: Call, step: Call }} Core
+ * @typedef {{ go: Call, try_go: Call, start: Call, end: Call, fail: Call, expire: Call, cancel: Call, wait: Call, step: Call }} Core
+ * @typedef {((signal: AbortSignal) => unknown) | Deadline} Entry a task as the group keeps it: a function, or its Deadline
  */
 
 /** @type {Core} */
@@ -67,7 +69,7 @@ const settledReason = Object.freeze(new DOMException('wasm-errgroup: the group h
 const disposed = new Error('disposed');
 
 /** @typedef {(value?: unknown) => void} Settle */
-/** @type {Settle} The resolve of the promise deferred() just made. */
+/** @type {Settle} The resolve of the promise deferred() made last. */
 let capturedResolve = ignore;
 /** @type {Settle} Its reject. */
 let capturedReject = ignore;
@@ -76,8 +78,13 @@ const capture = (/** @type {Settle} */ resolve, /** @type {Settle} */ reject) =>
   capturedResolve = resolve;
   capturedReject = reject;
 };
+/** A new promise; its resolve and reject are captured until forget(). */
 function deferred() {
   return new Promise(capture);
+}
+/** Forgets what deferred() captured, once read: nothing here may keep a group alive. */
+function forget() {
+  capturedResolve = capturedReject = ignore;
 }
 function ignore() {}
 
@@ -88,9 +95,11 @@ export class ErrGroup {
   #active = 0;
   /** As set by setLimit(), handed to every call into the core. */
   #limit = Infinity;
-  /** Tasks waiting for a slot, oldest first: pairs of a task and what admits it (see keepsContext). */
+  /** Tasks waiting for a slot, oldest first: pairs of an entry and what admits it (see keepsContext). */
   #queue = new Queue();
-  /** Tasks admitted but not yet called, in admission order: pairs of a task and 0. */
+  /** Entries of #queue whose deadline passed there: they fail at once, and are dropped when reached. */
+  #expired = 0;
+  /** Tasks admitted but not yet called, in admission order: pairs of an entry and 0. */
   #admitted = new Queue();
   /** Without keepsContext: a pass that calls the admitted tasks is running or scheduled. */
   #starting = false;
@@ -110,6 +119,8 @@ export class ErrGroup {
   #readiness = null;
   /** @type {Error | null} Why later calls throw: the group was disposed, or the core trapped. */
   #unusable = null;
+  /** How many tasks ended: succeeded, failed, skipped. */
+  #ended = { succeeded: 0, failed: 0, skipped: 0 };
 
   /** Calls the admitted tasks: one per reaction with keepsContext, else all. */
   #start = (/** @type {unknown} */ value) => {
@@ -119,23 +130,24 @@ export class ErrGroup {
       this.#starting = true;
       try {
         while (admitted.length > 0) {
-          const task = admitted.shift();
+          const entry = admitted.shift();
           admitted.shift();
-          this.#run(task);
+          this.#run(entry);
         }
       } finally {
         this.#starting = false;
       }
       return;
     }
-    const task = admitted.shift();
+    const entry = admitted.shift();
     admitted.shift();
     // None: the end of a full JS stack stopped the go() that registered
     // this reaction before it stored its task, and threw.
-    if (task !== undefined) this.#run(task);
+    if (entry !== undefined) this.#run(entry);
   };
   #fulfilled = () => this.#end();
   #rejected = (/** @type {unknown} */ error) => this.#fail(error);
+  #expire = (/** @type {Deadline} */ deadline) => this.#expireQueued(deadline);
 
   constructor() {
     this.#signal = neverAborts ??= new AbortController().signal;
@@ -160,29 +172,39 @@ export class ErrGroup {
     return group;
   }
 
-  /** @param {(signal: AbortSignal) => unknown} task */
-  go(task) {
+  /**
+   * @param {(signal: AbortSignal) => unknown} task
+   * @param {{ timeout?: number }} [options]
+   */
+  go(task, options) {
     checkFunction(task, 'ErrGroup.go: task');
+    const timeout = options === undefined ? Infinity : timeoutOf(options, 'ErrGroup.go');
     this.#check('ErrGroup.go');
     const answer = this.#ask(core.go);
-    switch ((answer >> CODE_SHIFT) & CODE_MASK) {
-      case ADMIT_NOW:
-        this.#admit(task, answer);
-        return;
-      case ADMIT_QUEUED:
-        if (keepsContext) {
-          then.call(deferred(), this.#start);
-          this.#queue.push(task, capturedResolve);
-        } else {
-          this.#queue.push(task, 0);
-        }
-        this.#bits = answer & STATE;
-        return;
-      case ADMIT_CLOSED:
-        throw new Error('ErrGroup.go: the group has settled and its signal has aborted; create a new group for more work');
-      default: // ADMIT_SKIP
-        this.#bits = answer & STATE;
+    const code = (answer >> CODE_SHIFT) & CODE_MASK;
+    if (code === ADMIT_CLOSED) {
+      throw new Error('ErrGroup.go: the group has settled and its signal has aborted; create a new group for more work');
     }
+    if (code !== ADMIT_NOW && code !== ADMIT_QUEUED) { // ADMIT_SKIP
+      this.#bits = answer & STATE;
+      this.#ended.skipped++;
+      return;
+    }
+    /** @type {Entry} */
+    const entry = timeout === Infinity ? task : new Deadline(task, timeout, this.#controller && this.#signal, this.#expire);
+    if (code === ADMIT_NOW) {
+      this.#admit(entry, answer);
+      return;
+    }
+    if (keepsContext) {
+      then.call(deferred(), this.#start);
+      this.#queue.push(entry, capturedResolve);
+      forget();
+    } else {
+      this.#queue.push(entry, 0);
+    }
+    if (typeof entry !== 'function') entry.queued = true;
+    this.#bits = answer & STATE;
   }
 
   /** @param {(signal: AbortSignal) => unknown} task */
@@ -199,12 +221,13 @@ export class ErrGroup {
     this.#check('ErrGroup.ready');
     const answer = this.#ask(core.step);
     if ((answer & READY) !== 0) {
-      this.#apply(answer, undefined);
+      this.#apply(answer, undefined, false);
       return Promise.resolve();
     }
     const promise = deferred();
     (this.#readiness ??= []).push(capturedResolve);
-    this.#apply(answer, undefined);
+    forget();
+    this.#apply(answer, undefined, false);
     return promise;
   }
 
@@ -221,7 +244,7 @@ export class ErrGroup {
       this.#limit = limit;
       throw error;
     }
-    this.#apply(answer, undefined);
+    this.#apply(answer, undefined, false);
     this.#kick();
   }
 
@@ -230,10 +253,17 @@ export class ErrGroup {
     const promise = deferred();
     const resolve = capturedResolve;
     const reject = capturedReject;
+    forget();
     const answer = this.#ask(core.wait);
     (this.#waiters ??= []).push(resolve, reject);
-    this.#apply(answer, undefined);
+    this.#apply(answer, undefined, false);
     return promise;
+  }
+
+  /** @param {unknown} [reason] */
+  abort(reason) {
+    if (this.#unusable !== null && this.#unusable !== disposed) return;
+    this.#cancel(reason === undefined ? new DOMException('wasm-errgroup: the group was aborted', 'AbortError') : reason);
   }
 
   get signal() {
@@ -245,7 +275,19 @@ export class ErrGroup {
   }
 
   get queued() {
-    return this.#queue.length;
+    return this.#queue.length - this.#expired;
+  }
+
+  get succeeded() {
+    return this.#ended.succeeded;
+  }
+
+  get failed() {
+    return this.#ended.failed;
+  }
+
+  get skipped() {
+    return this.#ended.skipped;
   }
 
   get limit() {
@@ -255,10 +297,26 @@ export class ErrGroup {
   free() {
     if (this.#unusable !== null) return;
     // A withSignal group closes once idle, as after wait(): its signal
-    // aborts then, and it stops listening to its parent.
-    const answer = this.#ask(core.wait);
+    // aborts then, and it stops listening to its parent. Disposed last: a
+    // full stack that stops this call leaves a group that can be freed again.
+    this.#apply(this.#ask(core.wait), undefined, true);
     this.#unusable = disposed;
-    this.#apply(answer, undefined);
+  }
+
+  /**
+   * `await using`: aborts the group (skipping what is queued), disposes
+   * it, and resolves once no task holds a slot.
+   */
+  #disposeAsync() {
+    if (this.#unusable === null || this.#unusable === disposed) {
+      this.abort();
+      this.free();
+    }
+    if (this.#active === 0) return Promise.resolve();
+    const promise = deferred();
+    (this.#waiters ??= []).push(capturedResolve, capturedResolve);
+    forget();
+    return promise;
   }
 
   /**
@@ -268,23 +326,9 @@ export class ErrGroup {
    */
   #ask(call) {
     try {
-      return call(this.#bits, this.#active, this.#queue.length, this.#limit);
+      return call(this.#bits, this.#active, this.#queue.length - this.#expired, this.#limit);
     } catch (error) {
       throw this.#trap(error);
-    }
-  }
-
-  /**
-   * #ask, from a reaction or a listener, where a throw would only become
-   * an unhandled rejection: a trap has settled everything already, and a
-   * full stack is heard later (see #catchUp).
-   * @param {Call} call
-   */
-  #tell(call) {
-    try {
-      return this.#ask(call);
-    } catch {
-      return (STEP_BUSY << CODE_SHIFT) | this.#bits;
     }
   }
 
@@ -298,24 +342,27 @@ export class ErrGroup {
 
   /**
    * The parent's abort ran at the end of a full JS stack, where the
-   * group's listener could not run: the group hears it now, before
-   * anything else.
+   * group's listener could not run, or stopped before the group's signal
+   * aborted: the group finishes hearing it now, before anything else.
    */
   #catchUp() {
     const parent = /** @type {{ signal: AbortSignal }} */ (this.#parent);
-    if (abortedOf.call(parent.signal)) this.#cancel(reasonOf.call(parent.signal));
+    if (!abortedOf.call(parent.signal)) return;
+    const reason = reasonOf.call(parent.signal);
+    if ((this.#bits & STOPPED) === 0) this.#cancel(reason);
+    else this.#abort(reason);
   }
 
   /**
-   * `task` holds a slot now: it is called on a later microtask, in this
+   * `entry` holds a slot now: it is called on a later microtask, in this
    * call's async context.
-   * @param {(signal: AbortSignal) => unknown} task
+   * @param {Entry} entry
    * @param {number} answer
    */
-  #admit(task, answer) {
+  #admit(entry, answer) {
     if (keepsContext) then.call(resolved, this.#start);
     else this.#kick();
-    this.#admitted.push(task, 0);
+    this.#admitted.push(entry, 0);
     this.#active++;
     this.#bits = answer & STATE;
   }
@@ -331,22 +378,16 @@ export class ErrGroup {
   /**
    * Calls a task that holds a slot, and ends it when what it returned
    * settles; a replaced `then` on a promise it returns is never called.
-   * @param {(signal: AbortSignal) => unknown} task
+   * @param {Entry} entry
    */
-  #run(task) {
-    if ((this.#bits & STOPPED) !== 0) {
-      // The group stopped since the task was admitted: it is skipped.
-      const answer = this.#tell(core.start);
-      if (((answer >> CODE_SHIFT) & CODE_MASK) === START_SKIP) {
-        this.#bits = answer & STATE;
-        this.#active--;
-        this.#apply(this.#tell(core.step), undefined);
-        return;
-      }
+  #run(entry) {
+    if ((this.#bits & STOPPED) !== 0 && !this.#mayStart()) {
+      if (typeof entry !== 'function') entry.release();
+      return;
     }
     let value;
     try {
-      value = task(this.#signal);
+      value = typeof entry === 'function' ? entry(this.#signal) : entry.run();
     } catch (error) {
       this.#fail(error);
       return;
@@ -362,23 +403,75 @@ export class ErrGroup {
     }
   }
 
+  /**
+   * The group stopped since a task was admitted: asks the core whether it
+   * starts after all, or gives its slot back and is skipped.
+   */
+  #mayStart() {
+    try {
+      const answer = this.#ask(core.start);
+      if (((answer >> CODE_SHIFT) & CODE_MASK) !== START_SKIP) return true;
+      this.#bits = answer & STATE;
+      this.#active--;
+      this.#ended.skipped++;
+      this.#apply(this.#ask(core.step), undefined, false);
+    } catch {
+      // A trap: #trap settled everything.
+    }
+    return false;
+  }
+
+  // The reactions below never throw, which would only become an unhandled
+  // rejection: a trap has settled everything (#trap), and they run on a
+  // fresh stack.
+
   /** A task ended. */
   #end() {
-    if (this.#parent !== null) this.#catchUp();
-    const answer = this.#tell(core.end);
-    this.#active--;
-    this.#apply(answer, undefined);
-    this.#startNow();
+    try {
+      if (this.#parent !== null) this.#catchUp();
+      const answer = this.#ask(core.end);
+      this.#active--;
+      this.#ended.succeeded++;
+      this.#apply(answer, undefined, false);
+      this.#startNow();
+    } catch {
+      // A trap.
+    }
   }
 
   /** A task failed with `error`. */
   #fail(/** @type {unknown} */ error) {
-    if (this.#parent !== null) this.#catchUp();
-    const answer = this.#tell(core.fail);
-    this.#active--;
-    if ((answer & KEEP) !== 0) this.#error = error;
-    this.#apply(answer, error);
-    this.#startNow();
+    try {
+      if (this.#parent !== null) this.#catchUp();
+      const answer = this.#ask(core.fail);
+      this.#active--;
+      this.#ended.failed++;
+      if ((answer & KEEP) !== 0) this.#error = error;
+      this.#apply(answer, error, false);
+      this.#startNow();
+    } catch {
+      // A trap.
+    }
+  }
+
+  /**
+   * A queued task's deadline passed: it fails now, and its entry stays in
+   * the queue, to be dropped when reached. Admitted, it fails as it starts.
+   * @param {Deadline} deadline
+   */
+  #expireQueued(deadline) {
+    if (!deadline.queued) return;
+    try {
+      const answer = this.#ask(core.expire);
+      deadline.queued = false;
+      deadline.release();
+      this.#expired++;
+      this.#ended.failed++;
+      if ((answer & KEEP) !== 0) this.#error = deadline.reason;
+      this.#apply(answer, deadline.reason, false);
+    } catch {
+      // A trap.
+    }
   }
 
   /**
@@ -389,9 +482,14 @@ export class ErrGroup {
     if (!keepsContext && !this.#starting && this.#admitted.length > 0) this.#start(undefined);
   }
 
-  /** The parent aborted with `reason`. */
-  #cancel(/** @type {unknown} */ reason) {
-    this.#apply(this.#tell(core.cancel), reason);
+  /**
+   * The parent aborted, or abort() was called, with `reason`. From the
+   * parent's listener, at the end of a full JS stack, this may throw: the
+   * group hears the abort at its next call or task end (#catchUp).
+   * @param {unknown} reason
+   */
+  #cancel(reason) {
+    this.#apply(this.#ask(core.cancel), reason, false);
   }
 
   /**
@@ -400,27 +498,13 @@ export class ErrGroup {
    * the pending wait() and ready() promises.
    * @param {number} answer
    * @param {unknown} reason what the signal aborts with if the group stopped just now
+   * @param {boolean} disposing free(): a queue nothing can start any more is skipped
    */
-  #apply(answer, reason) {
+  #apply(answer, reason, disposing) {
     for (;;) {
       this.#bits = answer & STATE;
-      let count = answer >>> COUNT_SHIFT;
-      if (count !== 0) {
-        const queue = this.#queue;
-        const admitted = this.#admitted;
-        const skip = (answer & SKIP) !== 0;
-        if (!skip) this.#active += count;
-        while (count-- > 0) {
-          const task = queue.shift();
-          const admit = queue.shift();
-          if (skip) {
-            if (keepsContext) admit(SKIPPED);
-          } else {
-            admitted.push(task, 0);
-            if (keepsContext) admit();
-          }
-        }
-      }
+      const count = answer >>> COUNT_SHIFT;
+      if (count !== 0) this.#dequeue(count, (answer & SKIP) !== 0);
       if ((answer & READY) !== 0 && this.#readiness !== null) {
         const readiness = this.#readiness;
         this.#readiness = null;
@@ -437,9 +521,9 @@ export class ErrGroup {
           break;
         case STEP_STUCK:
           // Nothing can raise the limit of a disposed group: skip its queue.
-          if (this.#unusable === disposed) {
+          if (disposing) {
             reason = new Error('wasm-errgroup: the group was disposed while tasks it can never start were queued');
-            answer = this.#tell(core.cancel);
+            answer = this.#ask(core.cancel);
             continue;
           }
           return;
@@ -449,7 +533,42 @@ export class ErrGroup {
           this.#settle(answer);
           return;
       }
-      answer = this.#tell(core.step);
+      answer = this.#ask(core.step);
+    }
+  }
+
+  /**
+   * Admits (or skips) the `count` oldest tasks of the queue, dropping the
+   * entries whose deadline passed there.
+   * @param {number} count
+   * @param {boolean} skip
+   */
+  #dequeue(count, skip) {
+    const queue = this.#queue;
+    const admitted = this.#admitted;
+    if (!skip) this.#active += count;
+    else this.#ended.skipped += count;
+    while (count > 0) {
+      const entry = queue.shift();
+      const admit = queue.shift();
+      const deadline = typeof entry === 'function' ? null : entry;
+      if (deadline !== null) {
+        if (!deadline.queued) {
+          // Its deadline passed in the queue: it failed then.
+          this.#expired--;
+          if (keepsContext) admit(SKIPPED);
+          continue;
+        }
+        deadline.queued = false;
+        if (skip) deadline.release();
+      }
+      count--;
+      if (skip) {
+        if (keepsContext) admit(SKIPPED);
+      } else {
+        admitted.push(entry, 0);
+        if (keepsContext) admit();
+      }
     }
   }
 
@@ -461,12 +580,11 @@ export class ErrGroup {
    */
   #abort(reason) {
     const parent = this.#parent;
-    if (parent !== null) {
-      this.#parent = null;
-      parent.signal.removeEventListener('abort', parent.listener);
-    }
+    if (parent !== null) parent.signal.removeEventListener('abort', parent.listener);
     if (this.#controller === null) this.#reason = reason;
     else this.#controller.abort(reason);
+    // Forgotten last: if a full stack stopped this call, #catchUp finishes it.
+    this.#parent = null;
   }
 
   /** The group is idle: settle every wait() as the answer says. */
@@ -493,13 +611,14 @@ export class ErrGroup {
     if (!(error instanceof WebAssembly.RuntimeError)) return error;
     const trapped = new Error(`wasm-errgroup: the core trapped (${error}); this group has stopped`, { cause: error });
     this.#unusable = trapped;
-    const queue = this.#queue;
-    while (queue.length > 0) {
-      queue.shift();
-      const admit = queue.shift();
-      if (keepsContext) admit(SKIPPED);
+    for (const queue of [this.#queue, this.#admitted]) {
+      while (queue.length > 0) {
+        const entry = queue.shift();
+        const admit = queue.shift();
+        if (typeof entry !== 'function') entry.release();
+        if (keepsContext && typeof admit === 'function') admit(SKIPPED);
+      }
     }
-    this.#admitted = new Queue();
     const waiters = this.#waiters;
     this.#waiters = null;
     if (waiters !== null) settleAll(waiters, 1, trapped);
@@ -508,12 +627,29 @@ export class ErrGroup {
     for (const resolve of readiness ?? []) resolve();
     return trapped;
   }
+
+  // `using` and `await using`. Where the engine has no Symbol.dispose
+  // (WebKit before 2026, Node 20), the symbol TypeScript's own emit
+  // looks up instead.
+  static {
+    const symbols = /** @type {{ dispose?: symbol, asyncDispose?: symbol }} */ (Symbol);
+    Object.defineProperty(ErrGroup.prototype, symbols.dispose ?? Symbol.for('Symbol.dispose'), {
+      value: ErrGroup.prototype.free, writable: true, configurable: true,
+    });
+    Object.defineProperty(ErrGroup.prototype, symbols.asyncDispose ?? Symbol.for('Symbol.asyncDispose'), {
+      value() { return /** @type {ErrGroup} */ (this).#disposeAsync(); }, writable: true, configurable: true,
+    });
+  }
 }
 
-if (typeof Symbol.dispose === 'symbol') {
-  Object.defineProperty(ErrGroup.prototype, Symbol.dispose, {
-    value: ErrGroup.prototype.free, writable: true, configurable: true,
-  });
+/**
+ * The `timeout` of a call's options.
+ * @param {unknown} options
+ * @param {string} what
+ */
+export function timeoutOf(options, what) {
+  if (!isObject(options)) throw typeError(`${what}: options must be an object, got `, options);
+  return checkTimeout(/** @type {{ timeout?: unknown }} */ (options).timeout, `${what}: options.timeout`);
 }
 
 /**

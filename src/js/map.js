@@ -1,13 +1,16 @@
-// ErrGroup.map: one engine over a withSignal group. Its tasks are
-// workers: each holds one slot of the group, pulls an item, maps it, and
-// pulls again, until the source ends or the group stops. So items are
-// pulled only into a free slot, and the group's signal, first failure and
-// wait() are the map's.
+// ErrGroup.map, mapSettled and mapIterable: one engine over a withSignal
+// group. Its tasks are workers: each holds one slot of the group, pulls an
+// item, maps it, hands the result on, and pulls again, until the source
+// ends or the group stops. So items are pulled only into a free slot, and
+// the group's signal, first failure and wait() are the map's. The three
+// differ only in where a result goes (an array, or a buffer a consumer
+// reads) and whether a failure stops the rest.
 import { abortedOf, checkFunction, checkLimit, checkSignal, isObject, reasonOf, typeError } from './checks.js';
-import { ErrGroup } from './errgroup.js';
+import { Deadline } from './deadline.js';
+import { ErrGroup, timeoutOf } from './errgroup.js';
 
 const then = Promise.prototype.then;
-/** What a pull or an awaited item gives once the map has stopped. */
+/** What a pull, an awaited item or a wait for room gives once the map has stopped. */
 const STOPPED = Symbol('stopped');
 const ONCE = Object.freeze({ once: true });
 /** Where `for await` looks for an iterator, in order. */
@@ -22,9 +25,89 @@ const ITERATORS = /** @type {const} */ ([[Symbol.asyncIterator, true], [Symbol.i
 export function map(items, mapper, options) {
   // The executor catches what the checks throw: map() only ever rejects.
   return new Promise((resolve, reject) => {
-    const mapping = new Mapping('ErrGroup.map', items, mapper, options);
-    mapping.run(() => resolve(mapping.results), reject);
+    const mapping = new Mapping('ErrGroup.map', items, mapper, options, false);
+    mapping.start();
+    then.call(mapping.outcome(), () => resolve(mapping.results), reject);
   });
+}
+
+/**
+ * @param {unknown} items
+ * @param {unknown} mapper
+ * @param {unknown} [options]
+ * @returns {Promise<PromiseSettledResult<unknown>[]>}
+ */
+export function mapSettled(items, mapper, options) {
+  return new Promise((resolve, reject) => {
+    const mapping = new Mapping('ErrGroup.mapSettled', items, mapper, options, true);
+    mapping.start();
+    // Only the source can fail it; an abort leaves an entry for every item pulled.
+    const results = /** @type {PromiseSettledResult<unknown>[]} */ (mapping.results);
+    then.call(mapping.group.wait(), () => resolve(results), (error) => {
+      if (mapping.parent !== undefined && error === reasonOf.call(mapping.parent)) resolve(results);
+      else reject(error);
+    });
+  });
+}
+
+/**
+ * @param {unknown} items
+ * @param {unknown} mapper
+ * @param {unknown} [options]
+ * @returns {AsyncGenerator<unknown, undefined, undefined>}
+ */
+export function mapIterable(items, mapper, options) {
+  let ordered = true;
+  let settled = false;
+  if (isObject(options)) {
+    const flags = /** @type {{ ordered?: unknown, settled?: unknown }} */ (options);
+    ordered = checkBoolean(flags.ordered, true, 'ErrGroup.mapIterable: options.ordered');
+    settled = checkBoolean(flags.settled, false, 'ErrGroup.mapIterable: options.settled');
+  }
+  const mapping = new Mapping('ErrGroup.mapIterable', items, mapper, options, settled);
+  mapping.buffer = new Buffer(ordered);
+  return stream(mapping);
+}
+
+/**
+ * The consumer's side of mapIterable: it starts the workers at the first
+ * `next()`, and leaving the loop early stops them and waits for them.
+ * @param {Mapping} mapping
+ */
+async function* stream(mapping) {
+  const buffer = /** @type {Buffer} */ (mapping.buffer);
+  mapping.start();
+  // Once every worker has ended: whether a failure or an abort ended them.
+  let ended = false;
+  let failed = false;
+  let failure = /** @type {unknown} */ (undefined);
+  then.call(mapping.outcome(), () => {
+    ended = true;
+    buffer.arrive();
+  }, (error) => {
+    ended = failed = true;
+    failure = error;
+    buffer.arrive();
+  });
+  try {
+    for (;;) {
+      if (buffer.ready()) {
+        yield buffer.take();
+      } else if (ended) {
+        if (failed) throw failure;
+        return undefined;
+      } else {
+        await buffer.arrival();
+      }
+    }
+  } finally {
+    if (!ended) {
+      // Left early (break, return, a throw in the loop body): stop the
+      // workers and wait for the mappers still running.
+      mapping.group.abort(new DOMException('wasm-errgroup: the loop over mapIterable() was left', 'AbortError'));
+      while (!ended) await buffer.arrival();
+    }
+  }
 }
 
 /** One map call: its source, its group, and what its workers share. */
@@ -34,58 +117,75 @@ class Mapping {
    * @param {unknown} items
    * @param {unknown} mapper
    * @param {unknown} options
+   * @param {boolean} settled a failure is an entry of the results, not the map's end
    */
-  constructor(name, items, mapper, options) {
+  constructor(name, items, mapper, options, settled) {
     this.mapper = /** @type {(item: unknown, index: number, signal: AbortSignal) => unknown} */ (checkFunction(mapper, `${name}: mapper`));
     let limit = Infinity;
+    let timeout = Infinity;
     /** @type {AbortSignal | undefined} */
     let parent;
     if (options !== undefined && options !== null) {
-      if (!isObject(options)) throw typeError(`${name}: options must be an object, got `, options);
+      timeout = timeoutOf(options, name);
       const { limit: n, signal } = /** @type {{ limit?: unknown, signal?: unknown }} */ (options);
       if (n !== undefined) limit = checkLimit(n, 1, `${name}: options.limit`);
       parent = checkSignal(signal, `${name}: options.signal`);
     }
     this.name = name;
-    const [iterator, next, async] = iterate(items, name);
-    this.iterator = iterator;
-    this.next = next;
-    this.async = async;
+    this.items = items;
+    this.limit = limit;
+    this.timeout = timeout;
+    // Checked now, called at start(): nothing runs before the map starts.
+    if (!isIterable(items)) throw typeError(`${name}: items must be an iterable or an async iterable, got `, items);
+    this.settled = settled;
     this.parent = parent;
-    /** @type {unknown[]} The results, by index. */
+    /** @type {Buffer | null} mapIterable's results, which also bound how far ahead items are pulled. */
+    this.buffer = null;
+    /** @type {unknown[]} map's and mapSettled's results, by index. */
     this.results = [];
+    /** @type {object} */
+    this.iterator = this;
+    /** @type {Function} */
+    this.next = ignore;
+    this.async = false;
     /** The index of the next item pulled. */
     this.index = 0;
     /** No item will be pulled any more: the source said done, or was closed. */
     this.ended = false;
     /** The source is in a `next()` of ours: a stop closes it once that returns. */
     this.inNext = false;
-    /** @type {Set<(value: unknown) => void> | null} What awaits a pull or an item, once a stop must let it go. */
+    /** @type {Set<(value: unknown) => void> | null} What awaits a pull, an item or room, once a stop must let it go. */
     this.awaiting = null;
-    this.group = ErrGroup.withSignal(parent);
-    this.group.setLimit(limit);
-    this.signal = this.group.signal;
+    /** @type {ErrGroup} Made by start(), listening to the parent from then on. */
+    this.group = /** @type {any} */ (null);
+    /** @type {AbortSignal} The group's. */
+    this.signal = /** @type {any} */ (null);
     this.work = () => this.#work();
   }
 
-  /**
-   * Starts the first worker, and settles once every worker has ended:
-   * `resolve` if every item was mapped, else `reject` with the first
-   * failure, or the parent's reason.
-   * @param {() => void} resolve
-   * @param {(error: unknown) => void} reject
-   */
-  run(resolve, reject) {
+  /** Gets the source's iterator, makes the group and starts the first worker. */
+  start() {
+    [this.iterator, this.next, this.async] = iterate(this.items, this.name);
+    this.items = undefined;
+    this.group = ErrGroup.withSignal(this.parent);
+    this.group.setLimit(this.limit);
+    this.signal = this.group.signal;
     // A source that can be closed is closed at once when the map stops.
     if (typeof (/** @type {{ return?: unknown }} */ (this.iterator).return) === 'function') this.#listen();
     this.group.tryGo(this.work);
+  }
+
+  /**
+   * Settles once every worker has ended: resolves if every item was
+   * mapped, else rejects with the first failure, or the parent's reason
+   * (an aborted map rejects with it even when every item was mapped: the
+   * caller asked to stop).
+   */
+  outcome() {
     const parent = this.parent;
-    then.call(this.group.wait(), () => {
-      // An aborted map rejects with the signal's reason, even when every
-      // item was mapped: the caller asked to stop.
-      if (parent !== undefined && abortedOf.call(parent)) reject(reasonOf.call(parent));
-      else resolve();
-    }, reject);
+    return then.call(this.group.wait(), () => {
+      if (parent !== undefined && abortedOf.call(parent)) throw reasonOf.call(parent);
+    });
   }
 
   /** One worker: pulls and maps items in its slot until there are none. */
@@ -93,6 +193,11 @@ class Mapping {
     const signal = this.signal;
     let first = true;
     while (!this.ended && !abortedOf.call(signal)) {
+      if (this.buffer !== null && this.index - this.buffer.consumed >= this.limit) {
+        // A slow consumer: at most `limit` items pulled and not yet read.
+        if ((await this.#settled(this.buffer.room())) === STOPPED) return;
+        continue;
+      }
       const index = this.index++;
       let result = this.#pull();
       if (this.async) result = await this.#settled(result);
@@ -101,6 +206,7 @@ class Mapping {
       const step = /** @type {{ done?: unknown, value?: unknown }} */ (result);
       if (step.done) {
         this.ended = true;
+        this.buffer?.arrive();
         return;
       }
       let item = step.value;
@@ -109,15 +215,54 @@ class Mapping {
         first = false;
         this.group.tryGo(this.work);
       }
-      // Like p-map, a promise item is awaited in its slot; a rejected one
-      // fails the map.
-      if (isObject(item)) {
-        item = await this.#settled(item);
-        if (item === STOPPED || abortedOf.call(signal)) return;
+      let failed = false;
+      let value;
+      try {
+        // Like p-map, a promise item is awaited in its slot; a rejected
+        // one is the item's failure.
+        if (isObject(item)) {
+          item = await this.#settled(item);
+          if (item === STOPPED) return this.#unmapped(index);
+        }
+        if (abortedOf.call(signal)) return this.#unmapped(index);
+        value = this.timeout === Infinity ? this.mapper(item, index, signal) : this.#timed(item, index);
+        if (isObject(value)) value = await value;
+      } catch (error) {
+        if (!this.settled) throw error;
+        failed = true;
+        value = error;
       }
-      let value = this.mapper(item, index, signal);
-      if (isObject(value)) value = await value;
-      this.results[index] = value;
+      this.#deliver(index, failed ? { status: 'rejected', reason: value } : this.settled ? { status: 'fulfilled', value } : value);
+    }
+  }
+
+  /**
+   * Calls the mapper with a signal of its own, which aborts when the
+   * item's deadline passes: `timeout` ms after it was pulled.
+   * @param {unknown} item
+   * @param {number} index
+   */
+  #timed(item, index) {
+    return new Deadline((signal) => this.mapper(item, index, signal), this.timeout, this.signal, null).run();
+  }
+
+  /**
+   * @param {number} index
+   * @param {unknown} result
+   */
+  #deliver(index, result) {
+    if (this.buffer === null) this.results[index] = result;
+    else this.buffer.put(index, result);
+  }
+
+  /**
+   * An item pulled but never mapped: the map stopped first. mapSettled
+   * reports it as rejected with the parent's reason.
+   * @param {number} index
+   */
+  #unmapped(index) {
+    if (this.settled && this.parent !== undefined && abortedOf.call(this.parent)) {
+      this.#deliver(index, { status: 'rejected', reason: reasonOf.call(this.parent) });
     }
   }
 
@@ -137,6 +282,7 @@ class Mapping {
     }
     if (abortedOf.call(this.signal) && !this.ended) {
       if (this.async) settle(result);
+      this.ended = true;
       closeIterator(this.iterator);
       return STOPPED;
     }
@@ -145,12 +291,17 @@ class Mapping {
 
   /**
    * What `value` settles with, or STOPPED if the map stops first, so that
-   * a `next()` or an item that never settles holds no slot after a stop.
+   * a `next()`, an item or a consumer that never comes holds no slot after
+   * a stop.
    * @param {unknown} value
    * @returns {Promise<unknown>}
    */
   #settled(value) {
     const awaiting = this.awaiting ?? this.#listen();
+    if (abortedOf.call(this.signal)) {
+      settle(value);
+      return Promise.resolve(STOPPED);
+    }
     return new Promise((resolve, reject) => {
       awaiting.add(resolve);
       then.call(Promise.resolve(value), (result) => {
@@ -170,9 +321,9 @@ class Mapping {
   }
 
   /**
-   * The group's signal aborted (a failure, the parent, or the group
-   * settled): close the source unless it ended, and let whatever awaits a
-   * pull or an item go. Workers pull nothing more.
+   * The group's signal aborted (a failure, the parent, leaving the loop,
+   * or the group settled): close the source unless it ended, and let
+   * whatever awaits a pull, an item or room go. Workers pull nothing more.
    */
   #stop() {
     if (!this.ended && !this.inNext) {
@@ -183,6 +334,98 @@ class Mapping {
     for (const resolve of awaiting) resolve(STOPPED);
     awaiting.clear();
   }
+}
+
+/**
+ * mapIterable's results until the consumer reads them: in input order, or
+ * in the order they arrive.
+ */
+class Buffer {
+  /** @param {boolean} ordered */
+  constructor(ordered) {
+    this.ordered = ordered;
+    /** @type {Map<number, unknown>} By index if ordered, else by arrival. */
+    this.results = new Map();
+    /** How many results the consumer has read. */
+    this.consumed = 0;
+    /** The arrival index of the next result put, when not ordered. */
+    this.arrived = 0;
+    /** @type {(() => void) | null} The consumer, waiting for a result. */
+    this.waiting = null;
+    /** @type {(() => void) | null} A worker, waiting for room. */
+    this.full = null;
+  }
+
+  /**
+   * @param {number} index
+   * @param {unknown} result
+   */
+  put(index, result) {
+    this.results.set(this.ordered ? index : this.arrived++, result);
+    this.arrive();
+  }
+
+  /** Wakes the consumer: a result, or the end, has come. */
+  arrive() {
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.();
+  }
+
+  /** Whether the consumer's next result is here. */
+  ready() {
+    return this.results.has(this.consumed);
+  }
+
+  /** The consumer's next result: a worker waiting for room may pull again. */
+  take() {
+    const result = this.results.get(this.consumed);
+    this.results.delete(this.consumed++);
+    const full = this.full;
+    this.full = null;
+    full?.();
+    return result;
+  }
+
+  /** Settles once a result or the end arrives. */
+  arrival() {
+    return new Promise((resolve) => { this.waiting = /** @type {() => void} */ (resolve); });
+  }
+
+  /** Settles once the consumer reads a result. */
+  room() {
+    const previous = this.full;
+    return new Promise((resolve) => {
+      this.full = () => {
+        previous?.();
+        resolve(undefined);
+      };
+    });
+  }
+}
+
+/**
+ * @param {unknown} value
+ * @param {boolean} otherwise when `value` is undefined
+ * @param {string} what
+ */
+function checkBoolean(value, otherwise, what) {
+  if (value === undefined) return otherwise;
+  if (typeof value !== 'boolean') throw typeError(`${what} must be a boolean, got `, value);
+  return value;
+}
+
+/**
+ * Whether `items` has an iterator method, as `for await` looks for them.
+ * @param {unknown} items
+ */
+function isIterable(items) {
+  if (items === null || items === undefined) return false;
+  for (const [symbol] of ITERATORS) {
+    const method = /** @type {any} */ (items)[symbol];
+    if (method !== undefined && method !== null) return typeof method === 'function';
+  }
+  return false;
 }
 
 /**

@@ -102,16 +102,32 @@ pub fn end(bits: u32, active: u32, queued: u32, limit: f64) -> u32 {
 // [`STEP_ABORT`] or [`STEP_MORE`], and the class then calls `step`, so
 // that only `end` and `step` carry a copy of its code.
 
-/// A task failed: it threw, or what it returned rejected. Answers
-/// [`KEEP`] if it is the first failure, and [`STEP_ABORT`] if that aborts
-/// the signal, else [`STEP_MORE`].
+/// A task failed: it threw, or what it returned rejected. Answers as
+/// [`failure`] says.
 #[wasm_bindgen]
 pub fn fail(bits: u32, active: u32, queued: u32, limit: f64) -> u32 {
     let mut state = group(bits, active, queued, limit);
-    match state.end(true) {
-        Ended::Quietly => answer(&state, STEP_MORE),
-        Ended::FirstFailure => answer(&state, STEP_MORE) | KEEP,
-        Ended::FirstFailureAborts => answer(&state, STEP_ABORT) | KEEP,
+    let ended = state.end(true);
+    failure(&state, ended)
+}
+
+/// A queued task's deadline passed: it leaves the queue (the class takes
+/// it out) and fails, never started. Answers as [`failure`] says.
+#[wasm_bindgen]
+pub fn expire(bits: u32, active: u32, queued: u32, limit: f64) -> u32 {
+    let mut state = group(bits, active, queued, limit);
+    let ended = state.expire();
+    failure(&state, ended)
+}
+
+/// The answer to a failure: [`KEEP`] if it is the first, and
+/// [`STEP_ABORT`] if that aborts the signal, else [`STEP_MORE`].
+#[inline(always)]
+fn failure(state: &State<Count>, ended: Ended) -> u32 {
+    match ended {
+        Ended::Quietly => answer(state, STEP_MORE),
+        Ended::FirstFailure => answer(state, STEP_MORE) | KEEP,
+        Ended::FirstFailureAborts => answer(state, STEP_ABORT) | KEEP,
     }
 }
 

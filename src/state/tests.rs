@@ -263,6 +263,32 @@ fn status_tells_busy_stuck_and_idle_apart() {
 }
 
 #[test]
+fn a_queued_task_whose_deadline_passes_leaves_the_queue_and_fails() {
+    let mut state = State::new(true, Count(0));
+    state.set_limit(Some(1));
+    state.go(());
+    state.go(());
+    state.go(());
+    assert_eq!(state.expire(), Ended::FirstFailureAborts);
+    assert_eq!((state.active(), state.queued()), (1, 1));
+    assert_eq!(
+        state.next(),
+        Some(Next::Skip(())),
+        "the failure stopped the group"
+    );
+    let mut zero = State::new(false, Count(0));
+    zero.set_limit(Some(0));
+    zero.go(());
+    assert_eq!(zero.expire(), Ended::FirstFailure);
+    assert_eq!(
+        zero.expire(),
+        Ended::Quietly,
+        "only the first failure is kept"
+    );
+    assert_eq!(zero.status(), Status::Idle);
+}
+
+#[test]
 fn bits_carry_everything_but_the_counts_and_the_limit() {
     let mut states = Vec::new();
     for signal in [false, true] {

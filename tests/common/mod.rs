@@ -8,11 +8,11 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-/// The JS class `ErrGroup` from its source file, over the npm package's own
-/// core, which scripts/build-pkg.mjs builds (scripts/test.sh runs it before
-/// these suites): the class and the core these suites drive are the ones
-/// that ship.
-#[wasm_bindgen(module = "/src/js/errgroup.js")]
+/// The JS class `ErrGroup` from its source files (bundled into one module,
+/// without the core, by scripts/build-pkg.mjs, which scripts/test.sh runs
+/// before these suites), over the npm package's own core: the class and
+/// the core these suites drive are the ones that ship.
+#[wasm_bindgen(module = "/target/pkg-build/api.js")]
 extern "C" {
     #[wasm_bindgen(js_name = install)]
     fn install_exports(exports: JsValue);
@@ -30,7 +30,10 @@ extern "C" {
     fn map_items(items: JsValue, mapper: JsValue, options: JsValue) -> Promise;
 
     #[wasm_bindgen(method, catch)]
-    pub fn go(this: &ErrGroup, task: JsValue) -> Result<Promise, JsValue>;
+    pub fn go(this: &ErrGroup, task: JsValue) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    pub fn ready(this: &ErrGroup) -> Result<Promise, JsValue>;
 
     #[wasm_bindgen(method, catch, js_name = tryGo)]
     pub fn try_go(this: &ErrGroup, task: JsValue) -> Result<bool, JsValue>;
@@ -57,24 +60,10 @@ extern "C" {
     pub fn limit(this: &ErrGroup) -> f64;
 }
 
-// Only so that wasm-bindgen copies map.js beside errgroup.js, which imports it.
-#[wasm_bindgen(module = "/src/js/map.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = map)]
-    fn map_module_is_present();
-}
-
 /// The npm package's core.
 const CORE: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/target/pkg-build/core.wasm"
-));
-
-/// The same core, built with `--test-hooks`: it also exports a deliberate
-/// panic, a stack probe and a count of open cores.
-const HOOKS_CORE: &[u8] = include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/target/pkg-test-hooks/core.wasm"
 ));
 
 std::thread_local! {
@@ -83,37 +72,24 @@ std::thread_local! {
 }
 
 /// Instantiates `bytes` and hands the class its exports, unless a core is
-/// installed already; returns the installed core's exports.
-fn install_core(bytes: &[u8]) -> JsValue {
+/// installed already.
+fn install_core(bytes: &[u8]) {
     INSTALLED.with_borrow_mut(|installed| {
-        installed
-            .get_or_insert_with(|| {
-                let bytes = js_sys::Uint8Array::from(bytes);
-                let module = js_sys::WebAssembly::Module::new(&bytes).unwrap_throw();
-                let instance = js_sys::WebAssembly::Instance::new(&module, &js_sys::Object::new())
-                    .unwrap_throw();
-                let exports: JsValue = instance.exports().into();
-                install_exports(exports.clone());
-                exports
-            })
-            .clone()
+        installed.get_or_insert_with(|| {
+            let bytes = js_sys::Uint8Array::from(bytes);
+            let module = js_sys::WebAssembly::Module::new(&bytes).unwrap_throw();
+            let instance =
+                js_sys::WebAssembly::Instance::new(&module, &js_sys::Object::new()).unwrap_throw();
+            let exports: JsValue = instance.exports().into();
+            install_exports(exports.clone());
+            exports
+        });
     })
 }
 
 /// Installs the package's core, once per test binary.
 fn install() {
     install_core(CORE);
-}
-
-/// Installs the core with test hooks and returns its exports. Call it first
-/// in a test binary: the class runs over one core per binary.
-pub fn hooks_core() -> JsValue {
-    let exports = install_core(HOOKS_CORE);
-    assert!(
-        get(&exports, "test_stack_pointer").is_function(),
-        "the package's core was installed before the one with test hooks"
-    );
-    exports
 }
 
 impl ErrGroup {
@@ -232,6 +208,33 @@ pub fn count_unhandled_rejections() -> Function {
     .call0(&JsValue::UNDEFINED)
     .unwrap_throw()
     .unchecked_into()
+}
+
+/// Runs the case `name` of a JS cases module (tests/js/*-cases.js) over the
+/// class, with `n` repetitions (`undefined` for its default), and fails on
+/// what it throws or on an unhandled rejection.
+pub async fn run_case(cases: &JsValue, name: &str, n: Option<u32>) {
+    let class = get(&ErrGroup::new(), "constructor");
+    let unhandled = count_unhandled_rejections();
+    let baseline = num(call0(&unhandled));
+    let case: Function = get(cases, name).unchecked_into();
+    let n = n.map_or(JsValue::UNDEFINED, JsValue::from);
+    let promise: Promise = case
+        .call2(&JsValue::NULL, &class, &n)
+        .unwrap()
+        .unchecked_into();
+    match JsFuture::from(promise).await {
+        Ok(line) => {
+            wasm_bindgen_test::console_log!("{name}: {}", line.as_string().unwrap_or_default())
+        }
+        Err(error) => panic!("{name}: {error:?}"),
+    }
+    sleep(10).await;
+    assert_eq!(
+        num(call0(&unhandled)),
+        baseline,
+        "{name}: an unhandled rejection"
+    );
 }
 
 /// The local test server started by scripts/test.sh, read at build time.

@@ -1,11 +1,11 @@
-// The robustness cases (robustness-cases.js) in Node, over the core built
-// with --test-hooks; tests/robustness.rs runs the same cases in browsers.
+// The robustness cases (robustness-cases.js) in Node; tests/robustness.rs
+// runs the same cases in browsers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useCore } from './core.mjs';
 import { cases } from './robustness-cases.js';
 
-const { ErrGroup, exports } = useCore('pkg-test-hooks');
+const { ErrGroup } = useCore();
 
 for (const [name, run] of Object.entries(cases)) {
   test(name.replace(/[A-Z]/g, (c) => ' ' + c.toLowerCase()), async () => {
@@ -13,7 +13,7 @@ for (const [name, run] of Object.entries(cases)) {
     const record = (reason) => unhandled.push(reason);
     process.on('unhandledRejection', record);
     try {
-      console.log(await run(ErrGroup, exports));
+      console.log(await run(ErrGroup));
       await new Promise((resolve) => setTimeout(resolve, 10));
       assert.deepEqual(unhandled, [], 'no unhandled rejection');
     } finally {

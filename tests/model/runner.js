@@ -57,8 +57,7 @@ function submit(spec) {
   ev('submit', spec.id, spec.via);
   try {
     if (spec.via === 'go') {
-      const started = group.go(task(spec));
-      pending.push(started.then(() => ev('goResolved', spec.id), () => ev('goRejected', spec.id)));
+      group.go(task(spec));
     } else {
       ev('tryGo', spec.id, group.tryGo(task(spec)));
     }
@@ -84,7 +83,11 @@ return (async () => {
       if (op.t !== tick) continue;
       if (op.op === 'submit') submit(op.task);
       else if (op.op === 'setLimit') { ev('setLimit', op.n); group.setLimit(limitOf(op.n)); }
-      else if (op.op === 'abort') { ev('parentAbort'); parent.abort(parentReason); }
+      else if (op.op === 'abort') {
+        ev('parentAbort');
+        if (op.via === 'group') group.abort(parentReason);
+        else parent.abort(parentReason);
+      }
       else if (op.op === 'wait') wait();
     }
     await null;

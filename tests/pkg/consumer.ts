@@ -12,8 +12,9 @@ const chars: Promise<string[]> = ErrGroup.map('ab', (c) => c.toUpperCase());
   using scoped = new ErrGroup();
   scoped.go(() => undefined);
 }
-void first; void none; void limit; void fromPromises; void chars;
-const p: Promise<void> = g.go(async (signal: AbortSignal) => { signal.throwIfAborted(); });
+void first; void none; void limit; void fromPromises; void chars; void nothing; void ready;
+const nothing: void = g.go(async (signal: AbortSignal) => { signal.throwIfAborted(); });
+const ready: Promise<void> = g.ready();
 const ok: boolean = g.tryGo(() => 1);
 g.setLimit(3);
 const s: AbortSignal = g.signal;
@@ -22,6 +23,8 @@ const r: Promise<number[]> = ErrGroup.map([1, 2], async (x, i, sig) => x + i);
 const r2: Promise<string[]> = ErrGroup.map((async function* () { yield 1; })(), (x) => String(x), { limit: 2 });
 // @ts-expect-error a task must be a function
 g.go(42);
+// @ts-expect-error go() returns nothing, as Go's Go
+g.go(() => 1).then(() => {});
 // @ts-expect-error limit is a number
 g.setLimit('3');
 // @ts-expect-error signal is read-only

@@ -1,0 +1,103 @@
+// Deadline: the signal of one task given a `timeout`. It aborts with a
+// TimeoutError `timeout` ms after the task was submitted (its go() call, or
+// its item pulled), or with the group's reason when the group's signal
+// aborts, whichever comes first. Tasks without a timeout have none: they
+// share the group's signal, with no timer and no listener.
+import { abortedOf, checkLimit, isObject, reasonOf } from './checks.js';
+
+const then = Promise.prototype.then;
+
+/** The longest delay setTimeout keeps: 2^31 - 1 ms, about 24.8 days. */
+const LONGEST = 2 ** 31 - 1;
+
+/**
+ * A timeout option: a number of ms from 0 up, at most 2^31 - 1, or
+ * `Infinity` for none; `undefined` for none too.
+ * @param {unknown} timeout
+ * @param {string} what
+ * @returns {number}
+ */
+export function checkTimeout(timeout, what) {
+  if (timeout === undefined) return Infinity;
+  checkLimit(timeout, 0, what);
+  if (timeout !== Infinity && /** @type {number} */ (timeout) > LONGEST) {
+    throw new RangeError(`${what} must be at most ${LONGEST} ms (or Infinity), got ${timeout}`);
+  }
+  return /** @type {number} */ (timeout);
+}
+
+export class Deadline {
+  /**
+   * @param {(signal: AbortSignal) => unknown} task called with this deadline's signal by run()
+   * @param {number} timeout ms, finite
+   * @param {AbortSignal | null} parent the group's signal, if it can abort
+   * @param {((deadline: Deadline) => void) | null} expired told when the deadline passes, before the signal aborts
+   */
+  constructor(task, timeout, parent, expired) {
+    this.task = task;
+    const controller = new AbortController();
+    this.signal = controller.signal;
+    this.parent = parent;
+    /** @type {DOMException | undefined} The TimeoutError, once the deadline passed. */
+    this.reason = undefined;
+    /** Its group keeps it in the queue: see ErrGroup#expire. */
+    this.queued = false;
+    /** @type {(() => void) | null} */
+    this.listener = null;
+    if (parent !== null) {
+      if (abortedOf.call(parent)) {
+        controller.abort(reasonOf.call(parent));
+      } else {
+        this.listener = () => controller.abort(reasonOf.call(parent));
+        parent.addEventListener('abort', this.listener);
+      }
+    }
+    this.timer = setTimeout(() => {
+      this.reason = new DOMException(`wasm-errgroup: the task's deadline of ${timeout} ms passed`, 'TimeoutError');
+      expired?.(this);
+      controller.abort(this.reason);
+    }, timeout);
+  }
+
+  /**
+   * Calls the task with this deadline's signal, unless the deadline has
+   * passed, and returns what it returns; fails with the TimeoutError,
+   * whatever the task did, if the deadline passes before it ends.
+   * Released once the task ended.
+   */
+  run() {
+    if (this.reason !== undefined) {
+      this.release();
+      throw this.reason;
+    }
+    try {
+      const value = this.task(this.signal);
+      if (isObject(value)) {
+        return then.call(Promise.resolve(value), (result) => this.#ended(result), (error) => this.#ended(error, true));
+      }
+      return this.#ended(value);
+    } catch (error) {
+      return this.#ended(error, true);
+    }
+  }
+
+  /**
+   * @param {unknown} value
+   * @param {boolean} [failed]
+   */
+  #ended(value, failed = false) {
+    this.release();
+    if (this.reason !== undefined) throw this.reason;
+    if (failed) throw value;
+    return value;
+  }
+
+  /** The task ended, or will never start: no timer, no listener left. */
+  release() {
+    clearTimeout(this.timer);
+    if (this.listener !== null) {
+      /** @type {AbortSignal} */ (this.parent).removeEventListener('abort', this.listener);
+      this.listener = null;
+    }
+  }
+}
