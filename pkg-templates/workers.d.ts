@@ -115,6 +115,8 @@ export declare class WorkerPool<H extends Handlers = Handlers> implements Dispos
    *   before `expose()`) fails the pool: every queued and later run rejects
    *   with an `Error` saying so, with the environment's report as `cause`.
    *   A factory that throws fails it with what it threw.
+   * - **A handler that never settles** keeps it pending until its signal
+   *   aborts; its worker is then terminated after the grace period.
    * - After `close()`, it rejects with an `Error`.
    *
    * It never throws: a `name` that is not a string, `options` that are not
@@ -155,7 +157,9 @@ export declare class WorkerPool<H extends Handlers = Handlers> implements Dispos
 /**
  * Answers a `WorkerPool`'s runs with `handlers`, in the worker script: call
  * it once, at the top level or after an `await` (a pool sends the worker no
- * run until it has been called).
+ * run until it has been called). The script may post messages of its own
+ * (progress, say) beside the pool's: the pool ignores them, and the creator
+ * of the worker (the function given to `new WorkerPool`) can listen to them.
  *
  * Each handler is called with the run's input and an `AbortSignal` that
  * aborts when the caller's does. The abort arrives as a message, so a

@@ -29,22 +29,30 @@ export function transfer(value, list) {
 
 /**
  * The port this worker talks to its pool through: the worker's own scope
- * (browsers, Deno, Bun), or worker_threads' parentPort (Node).
- * @returns {{ post(message: unknown, transfer?: object[]): void, listen(receive: (data: unknown) => void): void } | null}
+ * (browsers, Deno, Bun), or worker_threads' parentPort (Node). `listen`
+ * hears messages, and messages that could not be deserialized here.
+ * @returns {{ post(message: unknown, transfer?: object[]): void,
+ *   listen(receive: (data: unknown) => void, unreadable: () => void): void } | null}
  */
 function parentPort() {
   const scope = /** @type {any} */ (globalThis);
   if (typeof scope.WorkerGlobalScope === 'function' && scope instanceof scope.WorkerGlobalScope) {
     return {
       post: (message, list = []) => scope.postMessage(message, list),
-      listen: (receive) => scope.addEventListener('message', (/** @type {MessageEvent} */ event) => receive(event.data)),
+      listen(receive, unreadable) {
+        scope.addEventListener('message', (/** @type {MessageEvent} */ event) => receive(event.data));
+        scope.addEventListener('messageerror', unreadable);
+      },
     };
   }
   const port = scope.process?.getBuiltinModule?.('node:worker_threads')?.parentPort;
   if (port === null || port === undefined) return null;
   return {
     post: (message, list = []) => port.postMessage(message, list),
-    listen: (receive) => port.on('message', receive),
+    listen(receive, unreadable) {
+      port.on('message', receive);
+      port.on('messageerror', unreadable);
+    },
   };
 }
 
@@ -115,6 +123,11 @@ export function expose(handlers) {
       return;
     }
     Promise.resolve(result).then(done, fail);
+  }, () => {
+    // A message that could not be deserialized here: a run's input (no
+    // handler is running), or an abort's reason.
+    if (current === null) fail(new DOMException('the input could not be deserialized in the worker', 'DataCloneError'));
+    else current.abort(new DOMException('the caller aborted, with a reason that could not be deserialized in the worker', 'AbortError'));
   });
   port.post([READY]);
 }

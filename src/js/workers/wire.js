@@ -1,6 +1,8 @@
 // What crosses the thread boundary between a WorkerPool and the expose()
 // of its workers, defined once for both sides. Messages are short arrays
-// whose first item says what they are. A worker runs one handler at a
+// whose first item says what they are: a string no other message of the
+// worker's script is likely to start with, so that a script may post its
+// own (progress, say) beside the pool's. A worker runs one handler at a
 // time, so no message names a run: it is about the worker's current one.
 //
 //   pool → worker   [RUN, name, input]    call handler `name` with `input`
@@ -9,11 +11,11 @@
 //                   [DONE, value]         the handler returned `value`
 //                   [FAIL, error]         it threw: `error`, encoded
 
-export const RUN = 0;
-export const ABORT = 1;
-export const READY = 0;
-export const DONE = 1;
-export const FAIL = 2;
+export const RUN = 'wasm-errgroup:run';
+export const ABORT = 'wasm-errgroup:abort';
+export const READY = 'wasm-errgroup:ready';
+export const DONE = 'wasm-errgroup:done';
+export const FAIL = 'wasm-errgroup:fail';
 
 /**
  * An error or abort reason as it crosses: errors and DOMExceptions as
