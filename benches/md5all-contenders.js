@@ -2,10 +2,11 @@
 // times each in turn, round after round (after one warm-up round), so that
 // a slow moment of the machine hits them all.
 //
-// `env`: { ErrGroup, WorkerPool, Md5, digest, files, md5Worker, spawn }:
+// `env`: { ErrGroup, WorkerPool, Md5, digest, files, md5Worker, rawWorkers, spawn }:
 // `files` are paths (Node) or Blobs; `md5Worker` starts MD5All's worker
-// (target/md5all/md5.worker.js); `spawn` returns { pool, workerpool, raw }
-// for the per-run overhead: factories of the empty handler's workers.
+// (target/md5all/md5.worker.js); `rawWorkers(n)` starts n hand-written
+// digest workers (md5.raw.js), the ceiling; `spawn` returns { pool,
+// workerpool, raw } for the per-run overhead: the empty handler's workers.
 
 /** Go's MD5All over `files`, on `pool`: 20 digesters, the first failure stops the rest. */
 export async function md5All({ ErrGroup }, pool, files) {
@@ -22,6 +23,40 @@ export async function md5All({ ErrGroup }, pool, files) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/**
+ * Hand-written digest workers, once each has said it is ready: { workers:
+ * [{ post(file), next() }], close() }, where next() resolves with the
+ * worker's next message.
+ */
+export async function started(raws, listen, terminate) {
+  const workers = await Promise.all(raws.map((raw) => new Promise((resolve) => {
+    let answer = () => {};
+    listen(raw, (message) => (message === 'ready' ? resolve(worker) : answer(message)));
+    const worker = {
+      post: (file) => raw.postMessage(file),
+      next: () => new Promise((settle) => { answer = settle; }),
+    };
+  })));
+  return { workers, close: () => Promise.all(raws.map(terminate)) };
+}
+
+/**
+ * The same digests with no pool: each of `workers` ({ post(file), next })
+ * takes the next file as soon as it has posted a digest.
+ */
+async function handWritten(workers, files) {
+  const digests = new Array(files.length);
+  let next = 0;
+  await Promise.all(workers.map(async (worker) => {
+    while (next < files.length) {
+      const index = next++;
+      worker.post(files[index]);
+      digests[index] = await worker.next();
+    }
+  }));
+  return digests;
+}
 
 /**
  * Times MD5All over `env.files` on one thread and on pools of 1 and 2
@@ -41,6 +76,8 @@ export async function run(env, { rounds, runs }) {
     },
     ...Object.fromEntries(Object.entries(pools).map(([name, pool]) => [name, () => md5All(env, pool, files)])),
   };
+  const raw = await env.rawWorkers(2);
+  contenders['hand-written, 2 workers'] = () => handWritten(raw.workers, files);
   const times = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
   const digests = {};
   for (let round = -1; round < rounds; round++) {
@@ -51,6 +88,7 @@ export async function run(env, { rounds, runs }) {
     }
   }
   for (const pool of Object.values(pools)) await pool.close();
+  await raw.close();
 
   const overhead = {};
   const spawned = env.spawn();

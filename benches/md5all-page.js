@@ -3,7 +3,7 @@
 import { ErrGroup } from '/pkg/index.js';
 import { WorkerPool } from '/pkg/workers.js';
 import { digest, loadMd5 } from '/examples/md5all/digest.js';
-import { run } from '/benches/md5all-contenders.js';
+import { run, started } from '/benches/md5all-contenders.js';
 
 window.runMd5Bench = async ({ count, rounds, runs }) => {
   const md5Worker = new URL('/target/md5all/md5.worker.js', location.href);
@@ -28,5 +28,7 @@ window.runMd5Bench = async ({ count, rounds, runs }) => {
       },
     };
   };
-  return run({ ErrGroup, WorkerPool, Md5, digest, files, md5Worker, spawn }, { rounds, runs });
+  const rawWorkers = (n) => started(Array.from({ length: n }, () => new Worker('/benches/md5.raw.js', { type: 'module' })),
+    (raw, listener) => raw.addEventListener('message', (event) => listener(event.data)), (raw) => raw.terminate());
+  return run({ ErrGroup, WorkerPool, Md5, digest, files, md5Worker, rawWorkers, spawn }, { rounds, runs });
 };

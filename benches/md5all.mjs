@@ -1,8 +1,10 @@
 // The worker pool's bench: Go's MD5All over generated files (128 files of
 // 1 MiB by default), digested with the Rust MD5 of examples/md5all on one
-// thread, and on wasm-errgroup/workers pools of 1 and 2 workers, in Node,
-// headless Chromium and headless Firefox; against coreutils' md5sum (one
-// thread) over the same files; and the per-run overhead of an empty
+// thread, on wasm-errgroup/workers pools of 1 and 2 workers, and on 2
+// hand-written workers (md5.raw.js: what two threads give on this machine,
+// with no pool), in Node, headless Chromium and headless Firefox; against
+// coreutils' md5sum (one thread) over the same files; and the per-run
+// overhead of an empty
 // handler, run after run, against workerpool 10 and a hand-written
 // postMessage round trip. Prints ratios, never asserts a time; checks that
 // every contender's digests are md5sum's.
@@ -23,7 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { openBrowser } from '../scripts/webdriver.mjs';
-import { run } from './md5all-contenders.js';
+import { run, started } from './md5all-contenders.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const here = join(root, 'benches');
@@ -121,7 +123,7 @@ for (const [engine, { ms, overhead, digests }] of Object.entries(results)) {
   const one = ms['one thread'];
   console.log(`\n## ${engine}`);
   for (const [name, t] of Object.entries(ms)) {
-    console.log(`  ${name.padEnd(18)} ${t.toFixed(1).padStart(8)} ms  ${rate(t)}  ${(one / t).toFixed(2)}× one thread  ${(sumMs / t).toFixed(2)}× md5sum`);
+    console.log(`  ${name.padEnd(24)} ${t.toFixed(1).padStart(8)} ms  ${rate(t)}  ${(one / t).toFixed(2)}× one thread  ${(sumMs / t).toFixed(2)}× md5sum`);
     printed++;
   }
   console.log('  per-run overhead, an empty handler, run after run on one worker:');
@@ -158,7 +160,9 @@ async function inNode() {
       },
     };
   };
-  return run({ ErrGroup, WorkerPool, Md5, digest, files, md5Worker: pathToFileURL(worker), spawn }, options);
+  const rawWorkers = (n) => started(Array.from({ length: n }, () => new Worker(new URL('./md5.raw.js', import.meta.url))),
+    (raw, listener) => raw.on('message', listener), (raw) => raw.terminate());
+  return run({ ErrGroup, WorkerPool, Md5, digest, files, md5Worker: pathToFileURL(worker), rawWorkers, spawn }, options);
 }
 
 /** A static server over the repo for the bench page, and /files/N. */

@@ -1,6 +1,7 @@
 // The worker pool (wasm-errgroup/workers) from the packed package, in every
 // environment of the README's "Where it runs" table that has workers: Node
-// (worker_threads), Deno and Bun (Web Workers), and a page without a bundler
+// (worker_threads: the machine's, and the lowest 20.x and 22.x that engines
+// admits), Deno and Bun (Web Workers), and a page without a bundler
 // in Chromium, Firefox and WebKit (module workers). Each runs every case of
 // suite.mjs against handlers.js; each case is a test here.
 import { test, before, after } from 'node:test';
@@ -30,6 +31,11 @@ async function each(t, report) {
 }
 
 test('Node worker_threads', (t) => each(t, project.run('node.mjs')));
+
+for (const [line, node] of [['20', 'node-20'], ['22', 'node-22']]) {
+  const binary = join(root, `tools/node_modules/${node}/bin/node`);
+  test(`Node ${line}.x, the lowest that engines admits: worker_threads`, (t) => each(t, project.run('node.mjs', binary)));
+}
 
 test('Deno Web Workers (--allow-read, for the worker script)', (t) => {
   const deno = join(root, 'tools/node_modules/@deno/linux-x64-glibc/deno');
