@@ -64,7 +64,7 @@ export interface RunOptions {
  * first out) for a free worker; workers start when runs need them, up to
  * `size`, and each one takes runs once its script has called `expose()`.
  * Idle workers are kept until `close()`; in Node and Bun they do not keep
- * the program alive.
+ * the program alive, in Deno they do (close the pool).
  *
  * `H` types `run()`: `WorkerPool<typeof import('./md5.worker.js').handlers>`.
  */
