@@ -77,7 +77,7 @@ check "clippy (wasm32, -D warnings)" cargo clippy --target wasm32-unknown-unknow
 check "clippy (all features)" cargo clippy --target wasm32-unknown-unknown --all-features -- -D warnings
 check "clippy (npm, no_std)" cargo clippy --target wasm32-unknown-unknown --no-default-features --features npm -- -D warnings
 check "tsc: src/js/*.js (checkJs)" tools/node_modules/.bin/tsc -p src/js
-check "tsc: src/js/workers (checkJs)" tools/node_modules/.bin/tsc -p src/js/workers
+check "tsc: src/js/workers" tools/node_modules/.bin/tsc -p src/js/workers
 check "examples/md5all: fmt, clippy" bash -c 'cargo fmt --manifest-path examples/md5all/Cargo.toml --check \
   && cargo clippy --manifest-path examples/md5all/Cargo.toml --target wasm32-unknown-unknown -- -D warnings'
 cargo test --doc >"$LOG_DIR/doc.log" 2>&1
@@ -137,7 +137,7 @@ say "bench (smoke)"
 # A few hundred tasks per scenario and engine, once: the bench still runs
 # and prints numbers. It asserts no time.
 check "bench smoke run (5 engines)" node benches/run.mjs --smoke --engines node,node22,chromium,firefox,webkit
-check "bench smoke run: MD5All, pool" node benches/md5all.mjs --smoke
+check "bench smoke: MD5All, pool" node benches/md5all.mjs --smoke
 
 say "summary"
 printf '%s\n' "${SUMMARY[@]}"
