@@ -4,7 +4,7 @@
 // a limit holds, and runs the Rust contenders (benches/rust/).
 import { createRequire } from 'node:module';
 import { ErrGroup } from '../pkg/index.js';
-import pMap from 'p-map';
+import pMap, { pMapIterable } from 'p-map';
 import pLimit from 'p-limit';
 import asyncLib from 'async';
 import { newQueue } from '@henrygd/queue';
@@ -12,7 +12,7 @@ import { run } from './scenarios.js';
 
 const options = JSON.parse(process.argv[2]);
 const gc = globalThis.gc;
-const results = await run({ ErrGroup, pMap, pLimit, mapLimit: asyncLib.mapLimit, newQueue }, { ...options, gc });
+const results = await run({ ErrGroup, pMap, pMapIterable, pLimit, mapLimit: asyncLib.mapLimit, newQueue }, { ...options, gc });
 const version = `Node ${process.version}`;
 if (options.scenariosOnly) {
   console.log(JSON.stringify({ results, version }));
@@ -48,8 +48,9 @@ const memory = {
     const { task, open } = blocker();
     const group = new ErrGroup();
     group.setLimit(1);
-    const all = [group.go(task)];
-    for (let i = 0; i < k; i++) all.push(group.go(noop));
+    group.go(task);
+    // go() returns nothing: all a queued task holds is the group's.
+    for (let i = 0; i < k; i++) group.go(noop);
     return () => { open(); return group.wait(); };
   }),
   'p-limit': await queuedBytes(n, (k) => {

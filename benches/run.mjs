@@ -134,8 +134,8 @@ async function inWebDriver(kind, url) {
 }
 
 // The report.
-const LIBRARIES = ['p-map', 'async mapLimit', '@henrygd/queue', 'p-limit'];
-const OURS = ['ErrGroup', 'ErrGroup.map', 'withSignal'];
+const LIBRARIES = ['p-map', 'pMapIterable', 'async mapLimit', '@henrygd/queue', 'p-limit'];
+const OURS = ['ErrGroup', 'ErrGroup.map', 'mapIterable', 'withSignal'];
 const pad = (s, n) => String(s).padEnd(n);
 const num = (x, digits = 2) => x.toFixed(digits).padStart(6);
 let printed = 0;

@@ -27,7 +27,7 @@ async function* generate(n) {
   for (let i = 0; i < n; i++) yield i;
 }
 
-export function scenarios({ ErrGroup, pMap, pLimit, mapLimit, newQueue }, n) {
+export function scenarios({ ErrGroup, pMap, pMapIterable, pLimit, mapLimit, newQueue }, n) {
   const items = Array.from({ length: n }, (_, i) => i);
   const SMALL = 10;
   const groups = Math.max(1, Math.floor(n / SMALL));
@@ -155,7 +155,13 @@ export function scenarios({ ErrGroup, pMap, pLimit, mapLimit, newQueue }, n) {
       title: `D: an async generator of ${n} items, limit 16`,
       contenders: {
         'ErrGroup.map': () => ErrGroup.map(generate(n), noop, { limit: 16 }),
+        'mapIterable': async () => {
+          for await (const _ of ErrGroup.mapIterable(generate(n), noop, { limit: 16 })); // eslint-disable-line no-unused-vars
+        },
         'p-map': () => pMap(generate(n), noop, { concurrency: 16 }),
+        'pMapIterable': async () => {
+          for await (const _ of pMapIterable(generate(n), noop, { concurrency: 16 })); // eslint-disable-line no-unused-vars
+        },
         'floor': async () => {
           const source = generate(n);
           const worker = async () => {

@@ -17,7 +17,7 @@
  * what it returned settles. A group *settles* when it is idle (no task
  * holds a slot or waits for one) and `wait()` reports its outcome.
  */
-export declare class ErrGroup implements Disposable {
+export declare class ErrGroup implements Disposable, AsyncDisposable {
   /**
    * Creates Go's zero group: no limit, a failure aborts nothing (every
    * queued task still runs), and `signal` never aborts. Every zero group
@@ -80,6 +80,64 @@ export declare class ErrGroup implements Disposable {
   ): Promise<Awaited<R>[]>;
 
   /**
+   * Maps every item as `map` does, but a failure stops nothing: resolves
+   * with a `PromiseSettledResult` per item, in input order, like
+   * `Promise.allSettled`. A mapper that throws or rejects, or an item that
+   * is a rejected promise, is a `rejected` entry; every other item is
+   * still mapped, and no failure aborts the mappers' `signal`.
+   *
+   * `options.signal` still stops it: nothing more is pulled, the running
+   * mappers' `signal` aborts, and once they have ended it resolves with one
+   * entry per item pulled: items pulled but never mapped are `rejected`
+   * with the signal's reason. Only the source itself failing (its
+   * `next()` throwing) rejects it, with that error.
+   */
+  static mapSettled<T, R>(
+    items: Iterable<T | PromiseLike<T>> | AsyncIterable<T>,
+    mapper: (item: T, index: number, signal: AbortSignal) => R | PromiseLike<R>,
+    options?: MapOptions,
+  ): Promise<PromiseSettledResult<Awaited<R>>[]>;
+
+  /**
+   * Maps the items as `map` does, and yields the results as they come:
+   * `for await (const result of ErrGroup.mapIterable(items, mapper))`.
+   * In input order (`ordered: true`, the default), or in the order the
+   * mappers end (`ordered: false`).
+   *
+   * Nothing runs before the first `next()`. At most `limit` items are
+   * pulled and not yet read by the loop, running or finished: a slow loop
+   * slows the pulling down, and never holds more than `limit` results.
+   *
+   * The first failure aborts every running mapper's `signal` and pulls
+   * nothing more (the source is closed with `return()`); results that had
+   * arrived are still yielded, and then the failure is thrown from the
+   * loop once the running mappers have ended. If `options.signal` aborts,
+   * the same happens, with its reason.
+   *
+   * Leaving the loop early (`break`, `return`, a throw in its body)
+   * aborts the running mappers' `signal` with an `AbortError`, pulls
+   * nothing more, closes the source with `return()` (without waiting for a
+   * `next()` it may be stuck in), and exits only once the running mappers
+   * have settled: nothing is still running after the loop. A mapper that
+   * ignores its signal holds the exit until it ends.
+   *
+   * With `settled: true` it yields a `PromiseSettledResult` per item
+   * instead, and a failure stops nothing, as `mapSettled`.
+   *
+   * Throws `TypeError` or `RangeError` at once for bad arguments.
+   */
+  static mapIterable<T, R>(
+    items: Iterable<T | PromiseLike<T>> | AsyncIterable<T>,
+    mapper: (item: T, index: number, signal: AbortSignal) => R | PromiseLike<R>,
+    options?: MapIterableOptions & { settled?: false },
+  ): AsyncGenerator<Awaited<R>, undefined, undefined>;
+  static mapIterable<T, R>(
+    items: Iterable<T | PromiseLike<T>> | AsyncIterable<T>,
+    mapper: (item: T, index: number, signal: AbortSignal) => R | PromiseLike<R>,
+    options: MapIterableOptions & { settled: true },
+  ): AsyncGenerator<PromiseSettledResult<Awaited<R>>, undefined, undefined>;
+
+  /**
    * Queues `task`, and returns nothing, as Go's `Go`. The task is admitted
    * once fewer than `limit` tasks hold a slot and every task queued before
    * it was admitted (FIFO); it is then called with the group's `signal` on
@@ -93,10 +151,25 @@ export declare class ErrGroup implements Disposable {
    * signal aborted), the task is skipped.
    *
    * For backpressure (Go's blocking `Go`), `await group.ready()` first.
-   * Throws `TypeError` if `task` is not a function, and `Error` if the group
-   * came from `withSignal` and has settled, or was disposed.
+   *
+   * With `options.timeout` (ms), the task gets a signal of its own instead
+   * of the group's: it aborts with a `TimeoutError` `DOMException`
+   * `timeout` ms after this call, so time spent queued counts, or with the
+   * group's reason when the group's signal aborts. If the deadline passes
+   * while the task is queued, it is never called, and it fails at once; if
+   * it passes while the task runs, the task fails with that `TimeoutError`
+   * when it ends, whatever it returns. Either way the `TimeoutError` is a
+   * failure of the group like any other: the first one is what `wait()`
+   * rejects with, and it aborts a `withSignal` group's signal. Its timer
+   * and listener are released as the task ends. Tasks without a timeout
+   * cost nothing of this: no timer, no signal of their own.
+   *
+   * Throws `TypeError` if `task` is not a function or `options` not an
+   * object, `RangeError` for a `timeout` that is not a number of ms from 0
+   * to 2^31 - 1 or `Infinity` (none), and `Error` if the group came from
+   * `withSignal` and has settled, or was disposed; nothing is queued then.
    */
-  go(task: (signal: AbortSignal) => unknown): void;
+  go(task: (signal: AbortSignal) => unknown, options?: GoOptions): void;
 
   /**
    * Starts `task` (on a later microtask, like `go`) only if a slot is free
@@ -156,12 +229,36 @@ export declare class ErrGroup implements Disposable {
    */
   wait(): Promise<void>;
 
+  /**
+   * Stops the group, as a parent's abort would: queued and later tasks are
+   * skipped, never called (`tryGo()` returns `false`), and `wait()` rejects
+   * with `reason` if that skipped work (tasks that ran to completion count
+   * as done). A `withSignal` group's signal aborts with `reason`, at once,
+   * inside this call. A zero group has no signal to abort, but stops the
+   * same way. `reason` defaults to an `AbortError` `DOMException`, as
+   * `AbortController.abort()`'s does. Only the first call, or the
+   * parent's abort, counts: a later one changes nothing. It works on a
+   * disposed group too.
+   */
+  abort(reason?: unknown): void;
+
   /** The signal every task is called with. A zero group's never aborts. */
   readonly signal: AbortSignal;
   /** How many tasks hold a slot: running, or admitted and about to be called. */
   readonly active: number;
   /** How many tasks wait in the queue for a slot. */
   readonly queued: number;
+  /** How many tasks ended successfully: they returned, or what they returned fulfilled. */
+  readonly succeeded: number;
+  /** How many tasks failed: they threw, what they returned rejected, or their deadline passed. */
+  readonly failed: number;
+  /**
+   * How many tasks were skipped: never called, because the group had
+   * stopped when their turn came (`tryGo()`'s refusals are not counted).
+   * With `active`, `queued`, `succeeded` and `failed`, every task given to
+   * `go` is counted once, as it moves.
+   */
+  readonly skipped: number;
   /** The limit set by `setLimit`: `Infinity` (the default) for none. */
   readonly limit: number;
 
@@ -179,8 +276,40 @@ export declare class ErrGroup implements Disposable {
    */
   free(): void;
 
-  /** The same as `free()`, for `using group = ...`. */
+  /**
+   * The same as `free()`, for `using group = ...`: nothing is cancelled.
+   * Where an engine has no `Symbol.dispose`, the method is under
+   * `Symbol.for('Symbol.dispose')`, where TypeScript's emit looks.
+   */
   [Symbol.dispose](): void;
+
+  /**
+   * For `await using group = ...`: leaving the block leaves nothing
+   * running. It aborts the group (as `abort()`, with an `AbortError`,
+   * unless it stopped already), so that queued tasks are skipped and
+   * running ones see their signal abort; disposes it (as `free()`); and
+   * resolves once every running task has settled. It never rejects: a
+   * failure is `wait()`'s to report, and one nobody waited for is dropped,
+   * never an unhandled rejection. On a zero group, whose signal never
+   * aborts, it skips the queue and waits for the running tasks. A second
+   * call resolves with the first. Where an engine has no
+   * `Symbol.asyncDispose`, the method is under
+   * `Symbol.for('Symbol.asyncDispose')`.
+   *
+   * Which to use: `await using` when the block owns the work and must not
+   * be left while any of it runs (a request handler, a component's
+   * lifetime); `using` (or `free()`) when the tasks may outlive the block.
+   */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Options of `ErrGroup.prototype.go`. */
+export interface GoOptions {
+  /**
+   * The task's deadline, in ms from the `go()` call: a number from 0 to
+   * 2^31 - 1, or `Infinity` (the default) for none.
+   */
+  timeout?: number;
 }
 
 /** Options of `ErrGroup.map`. */
@@ -195,4 +324,20 @@ export interface MapOptions {
    * then rejects with its reason once the running mappers have ended.
    */
   signal?: AbortSignal | null;
+  /**
+   * Each item's deadline, in ms from when it was pulled: its mapper gets a
+   * signal of its own, which aborts with a `TimeoutError` `DOMException`
+   * then (or when the map's does), and the item fails with that error
+   * when its mapper ends. A number from 0 to 2^31 - 1, or `Infinity` (the
+   * default) for none.
+   */
+  timeout?: number;
+}
+
+/** Options of `ErrGroup.mapIterable`. */
+export interface MapIterableOptions extends MapOptions {
+  /** Yield in input order (the default), or as the mappers end (`false`). */
+  ordered?: boolean;
+  /** Yield a `PromiseSettledResult` per item, and stop nothing on a failure. */
+  settled?: boolean;
 }

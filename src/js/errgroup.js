@@ -119,8 +119,10 @@ export class ErrGroup {
   #readiness = null;
   /** @type {Error | null} Why later calls throw: the group was disposed, or the core trapped. */
   #unusable = null;
-  /** How many tasks ended: succeeded, failed, skipped. */
-  #ended = { succeeded: 0, failed: 0, skipped: 0 };
+  /** How many tasks ended: succeeded, failed, or skipped. */
+  #succeeded = 0;
+  #failed = 0;
+  #skipped = 0;
 
   /** Calls the admitted tasks: one per reaction with keepsContext, else all. */
   #start = (/** @type {unknown} */ value) => {
@@ -147,7 +149,8 @@ export class ErrGroup {
   };
   #fulfilled = () => this.#end();
   #rejected = (/** @type {unknown} */ error) => this.#fail(error);
-  #expire = (/** @type {Deadline} */ deadline) => this.#expireQueued(deadline);
+  /** @type {((deadline: Deadline) => void) | null} Made for the group's first deadline. */
+  #expire = null;
 
   constructor() {
     this.#signal = neverAborts ??= new AbortController().signal;
@@ -187,11 +190,12 @@ export class ErrGroup {
     }
     if (code !== ADMIT_NOW && code !== ADMIT_QUEUED) { // ADMIT_SKIP
       this.#bits = answer & STATE;
-      this.#ended.skipped++;
+      this.#skipped++;
       return;
     }
     /** @type {Entry} */
-    const entry = timeout === Infinity ? task : new Deadline(task, timeout, this.#controller && this.#signal, this.#expire);
+    const entry = timeout === Infinity ? task : new Deadline(task, timeout, this.#controller && this.#signal,
+      this.#expire ??= (deadline) => this.#expireQueued(deadline));
     if (code === ADMIT_NOW) {
       this.#admit(entry, answer);
       return;
@@ -279,15 +283,15 @@ export class ErrGroup {
   }
 
   get succeeded() {
-    return this.#ended.succeeded;
+    return this.#succeeded;
   }
 
   get failed() {
-    return this.#ended.failed;
+    return this.#failed;
   }
 
   get skipped() {
-    return this.#ended.skipped;
+    return this.#skipped;
   }
 
   get limit() {
@@ -413,7 +417,7 @@ export class ErrGroup {
       if (((answer >> CODE_SHIFT) & CODE_MASK) !== START_SKIP) return true;
       this.#bits = answer & STATE;
       this.#active--;
-      this.#ended.skipped++;
+      this.#skipped++;
       this.#apply(this.#ask(core.step), undefined, false);
     } catch {
       // A trap: #trap settled everything.
@@ -431,7 +435,7 @@ export class ErrGroup {
       if (this.#parent !== null) this.#catchUp();
       const answer = this.#ask(core.end);
       this.#active--;
-      this.#ended.succeeded++;
+      this.#succeeded++;
       this.#apply(answer, undefined, false);
       this.#startNow();
     } catch {
@@ -445,7 +449,7 @@ export class ErrGroup {
       if (this.#parent !== null) this.#catchUp();
       const answer = this.#ask(core.fail);
       this.#active--;
-      this.#ended.failed++;
+      this.#failed++;
       if ((answer & KEEP) !== 0) this.#error = error;
       this.#apply(answer, error, false);
       this.#startNow();
@@ -466,7 +470,7 @@ export class ErrGroup {
       deadline.queued = false;
       deadline.release();
       this.#expired++;
-      this.#ended.failed++;
+      this.#failed++;
       if ((answer & KEEP) !== 0) this.#error = deadline.reason;
       this.#apply(answer, deadline.reason, false);
     } catch {
@@ -547,7 +551,7 @@ export class ErrGroup {
     const queue = this.#queue;
     const admitted = this.#admitted;
     if (!skip) this.#active += count;
-    else this.#ended.skipped += count;
+    else this.#skipped += count;
     while (count > 0) {
       const entry = queue.shift();
       const admit = queue.shift();
@@ -640,6 +644,21 @@ export class ErrGroup {
       value() { return /** @type {ErrGroup} */ (this).#disposeAsync(); }, writable: true, configurable: true,
     });
   }
+}
+
+/**
+ * V8 keeps the hidden class an object gets from its fields only while some
+ * object of that shape lives: a full GC that finds no group alive drops it,
+ * and deoptimizes every function that handled groups. One of each kept
+ * here keeps them: a group, and (Node's are JS classes too) an aborted
+ * AbortController with its signal, and an Event.
+ */
+export const shapes = /** @type {object[]} */ ([new ErrGroup()]);
+{
+  const aborted = new AbortController();
+  aborted.signal.addEventListener('abort', (event) => shapes.push(event));
+  aborted.abort(new Error('kept'));
+  shapes.push(aborted, aborted.signal);
 }
 
 /**

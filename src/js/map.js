@@ -7,7 +7,7 @@
 // reads) and whether a failure stops the rest.
 import { abortedOf, checkFunction, checkLimit, checkSignal, isObject, reasonOf, typeError } from './checks.js';
 import { Deadline } from './deadline.js';
-import { ErrGroup, timeoutOf } from './errgroup.js';
+import { ErrGroup, shapes, timeoutOf } from './errgroup.js';
 
 const then = Promise.prototype.then;
 /** What a pull, an awaited item or a wait for room gives once the map has stopped. */
@@ -154,8 +154,8 @@ class Mapping {
     this.ended = false;
     /** The source is in a `next()` of ours: a stop closes it once that returns. */
     this.inNext = false;
-    /** @type {Set<(value: unknown) => void> | null} What awaits a pull, an item or room, once a stop must let it go. */
-    this.awaiting = null;
+    /** @type {Set<Waiter> | null} The workers that have waited, once a stop must let them go. */
+    this.waiters = null;
     /** @type {ErrGroup} Made by start(), listening to the parent from then on. */
     this.group = /** @type {any} */ (null);
     /** @type {AbortSignal} The group's. */
@@ -191,49 +191,68 @@ class Mapping {
   /** One worker: pulls and maps items in its slot until there are none. */
   async #work() {
     const signal = this.signal;
+    const waiter = new Waiter();
     let first = true;
-    while (!this.ended && !abortedOf.call(signal)) {
-      if (this.buffer !== null && this.index - this.buffer.consumed >= this.limit) {
-        // A slow consumer: at most `limit` items pulled and not yet read.
-        if ((await this.#settled(this.buffer.room())) === STOPPED) return;
-        continue;
-      }
-      const index = this.index++;
-      let result = this.#pull();
-      if (this.async) result = await this.#settled(result);
-      if (result === STOPPED || abortedOf.call(signal)) return;
-      if (!isObject(result)) throw typeError(`${this.name}: the iterator returned a non-object result: `, result);
-      const step = /** @type {{ done?: unknown, value?: unknown }} */ (result);
-      if (step.done) {
-        this.ended = true;
-        this.buffer?.arrive();
-        return;
-      }
-      let item = step.value;
-      // The next worker pulls once this one has its item.
-      if (first) {
-        first = false;
-        this.group.tryGo(this.work);
-      }
-      let failed = false;
-      let value;
-      try {
-        // Like p-map, a promise item is awaited in its slot; a rejected
-        // one is the item's failure.
-        if (isObject(item)) {
-          item = await this.#settled(item);
-          if (item === STOPPED) return this.#unmapped(index);
+    try {
+      while (!this.ended && !abortedOf.call(signal)) {
+        const buffer = this.buffer;
+        if (buffer !== null && this.index - buffer.consumed >= this.limit) {
+          // A slow consumer: at most `limit` items pulled and not yet read.
+          this.#watch(waiter);
+          buffer.full.push(waiter);
+          if ((await waiter.sleep()) === STOPPED) return;
+          continue;
         }
-        if (abortedOf.call(signal)) return this.#unmapped(index);
-        value = this.timeout === Infinity ? this.mapper(item, index, signal) : this.#timed(item, index);
-        if (isObject(value)) value = await value;
-      } catch (error) {
-        if (!this.settled) throw error;
-        failed = true;
-        value = error;
+        const index = this.index++;
+        let result = this.#pull();
+        if (this.async) result = await this.#watch(waiter).wait(result);
+        if (result === STOPPED || abortedOf.call(signal)) return;
+        if (!isObject(result)) throw typeError(`${this.name}: the iterator returned a non-object result: `, result);
+        const step = /** @type {{ done?: unknown, value?: unknown }} */ (result);
+        if (step.done) {
+          this.ended = true;
+          buffer?.end();
+          return;
+        }
+        let item = step.value;
+        // The next worker pulls once this one has its item.
+        if (first) {
+          first = false;
+          this.group.tryGo(this.work);
+        }
+        let failed = false;
+        let value;
+        try {
+          // Like p-map, a promise item is awaited in its slot; a rejected
+          // one is the item's failure.
+          if (isObject(item)) {
+            item = await this.#watch(waiter).wait(item);
+            if (item === STOPPED) return this.#unmapped(index);
+          }
+          if (abortedOf.call(signal)) return this.#unmapped(index);
+          value = this.timeout === Infinity ? this.mapper(item, index, signal) : this.#timed(item, index);
+          if (isObject(value)) value = await value;
+        } catch (error) {
+          if (!this.settled) throw error;
+          failed = true;
+          value = error;
+        }
+        this.#deliver(index, failed ? { status: 'rejected', reason: value } : this.settled ? { status: 'fulfilled', value } : value);
       }
-      this.#deliver(index, failed ? { status: 'rejected', reason: value } : this.settled ? { status: 'fulfilled', value } : value);
+    } finally {
+      this.waiters?.delete(waiter);
     }
+  }
+
+  /**
+   * Makes a stop of the map let `waiter` go, from its first wait on.
+   * @param {Waiter} waiter
+   */
+  #watch(waiter) {
+    const waiters = this.waiters ?? this.#listen();
+    waiters.add(waiter);
+    if (abortedOf.call(this.signal)) waiter.stop();
+    return waiter;
   }
 
   /**
@@ -281,7 +300,7 @@ class Mapping {
       this.inNext = false;
     }
     if (abortedOf.call(this.signal) && !this.ended) {
-      if (this.async) settle(result);
+      if (this.async) quiet(result);
       this.ended = true;
       closeIterator(this.iterator);
       return STOPPED;
@@ -289,35 +308,12 @@ class Mapping {
     return result;
   }
 
-  /**
-   * What `value` settles with, or STOPPED if the map stops first, so that
-   * a `next()`, an item or a consumer that never comes holds no slot after
-   * a stop.
-   * @param {unknown} value
-   * @returns {Promise<unknown>}
-   */
-  #settled(value) {
-    const awaiting = this.awaiting ?? this.#listen();
-    if (abortedOf.call(this.signal)) {
-      settle(value);
-      return Promise.resolve(STOPPED);
-    }
-    return new Promise((resolve, reject) => {
-      awaiting.add(resolve);
-      then.call(Promise.resolve(value), (result) => {
-        if (awaiting.delete(resolve)) resolve(result);
-      }, (error) => {
-        if (awaiting.delete(resolve)) reject(error);
-      });
-    });
-  }
-
   /** Listens to the group's signal: see #stop. */
   #listen() {
-    const awaiting = (this.awaiting ??= new Set());
+    const waiters = (this.waiters ??= new Set());
     if (abortedOf.call(this.signal)) this.#stop();
     else this.signal.addEventListener('abort', () => this.#stop(), ONCE);
-    return awaiting;
+    return waiters;
   }
 
   /**
@@ -330,9 +326,7 @@ class Mapping {
       this.ended = true;
       closeIterator(this.iterator);
     }
-    const awaiting = /** @type {Set<(value: unknown) => void>} */ (this.awaiting);
-    for (const resolve of awaiting) resolve(STOPPED);
-    awaiting.clear();
+    for (const waiter of /** @type {Set<Waiter>} */ (this.waiters)) waiter.stop();
   }
 }
 
@@ -352,8 +346,8 @@ class Buffer {
     this.arrived = 0;
     /** @type {(() => void) | null} The consumer, waiting for a result. */
     this.waiting = null;
-    /** @type {(() => void) | null} A worker, waiting for room. */
-    this.full = null;
+    /** @type {Waiter[]} The workers waiting for room: each read wakes the first, the end wakes all. */
+    this.full = [];
   }
 
   /**
@@ -362,6 +356,14 @@ class Buffer {
    */
   put(index, result) {
     this.results.set(this.ordered ? index : this.arrived++, result);
+    this.arrive();
+  }
+
+  /** The source ended: the workers waiting for room have nothing left to pull. */
+  end() {
+    const full = this.full;
+    this.full = [];
+    for (const waiter of full) waiter.wake();
     this.arrive();
   }
 
@@ -381,9 +383,7 @@ class Buffer {
   take() {
     const result = this.results.get(this.consumed);
     this.results.delete(this.consumed++);
-    const full = this.full;
-    this.full = null;
-    full?.();
+    this.full.shift()?.wake();
     return result;
   }
 
@@ -392,17 +392,76 @@ class Buffer {
     return new Promise((resolve) => { this.waiting = /** @type {() => void} */ (resolve); });
   }
 
-  /** Settles once the consumer reads a result. */
-  room() {
-    const previous = this.full;
-    return new Promise((resolve) => {
-      this.full = () => {
-        previous?.();
-        resolve(undefined);
-      };
-    });
+}
+
+/** @typedef {(value?: unknown) => void} Settle */
+
+/**
+ * How a worker awaits: like `await`, but a stop of the map lets it go at
+ * once, with STOPPED. One per worker, for one wait at a time, with no
+ * closure made per wait.
+ */
+class Waiter {
+  constructor() {
+    /** @type {Settle | null} */
+    this.resolve = null;
+    /** @type {Settle | null} */
+    this.reject = null;
+    /** The map stopped: every wait from now on gives STOPPED at once. */
+    this.stopped = false;
+    this.capture = (/** @type {Settle} */ resolve, /** @type {Settle} */ reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    };
+    this.fulfilled = (/** @type {unknown} */ value) => this.#settle(this.resolve, value);
+    this.rejected = (/** @type {unknown} */ error) => this.#settle(this.reject, error);
+  }
+
+  /**
+   * What `value` settles with (a rejection rejects), or STOPPED.
+   * @param {unknown} value
+   */
+  wait(value) {
+    if (this.stopped) {
+      quiet(value);
+      return Promise.resolve(STOPPED);
+    }
+    const promise = this.sleep();
+    try {
+      then.call(Promise.resolve(value), this.fulfilled, this.rejected);
+    } catch (error) {
+      this.rejected(error);
+    }
+    return promise;
+  }
+
+  /** Settles once woken (undefined), or STOPPED. */
+  sleep() {
+    return this.stopped ? Promise.resolve(STOPPED) : new Promise(this.capture);
+  }
+
+  wake() {
+    this.fulfilled(undefined);
+  }
+
+  stop() {
+    this.stopped = true;
+    this.fulfilled(STOPPED);
+  }
+
+  /**
+   * @param {Settle | null} settle
+   * @param {unknown} value
+   */
+  #settle(settle, value) {
+    if (settle === null) return; // settled already: a stop came first
+    this.resolve = this.reject = null;
+    settle(value);
   }
 }
+
+// One of each kept alive, for their hidden classes: see `shapes`.
+shapes.push(new Mapping('', [], ignore, undefined, false), new Buffer(true), new Waiter());
 
 /**
  * @param {unknown} value
@@ -460,7 +519,7 @@ function iterate(items, name) {
 function closeIterator(iterator) {
   try {
     const method = /** @type {{ return?: unknown }} */ (iterator).return;
-    if (typeof method === 'function') settle(method.call(iterator));
+    if (typeof method === 'function') quiet(method.call(iterator));
   } catch {
     // Not the map's outcome.
   }
@@ -470,7 +529,7 @@ function closeIterator(iterator) {
  * Handles a rejection of `value`, a promise nobody awaits any more.
  * @param {unknown} value
  */
-function settle(value) {
+function quiet(value) {
   try {
     if (isObject(value)) then.call(Promise.resolve(value), undefined, ignore);
   } catch {

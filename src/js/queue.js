@@ -4,11 +4,13 @@
 // way, so a full JS stack stops a call here at its entry or not at all.
 
 const SMALL = 8;
+/** The buffer of every queue that never held anything. */
+const NONE = /** @type {unknown[]} */ (/** @type {unknown} */ (Object.freeze([])));
 
 export class Queue {
   constructor() {
-    /** @type {unknown[]} A power of two long. */
-    this.items = new Array(SMALL);
+    /** @type {unknown[]} A power of two long, or empty. */
+    this.items = NONE;
     /** Index of the oldest item. */
     this.head = 0;
     /** How many items are in the buffer: twice the pairs. */
@@ -48,7 +50,7 @@ export class Queue {
     items[head] = undefined;
     this.head = (head + 1) & (items.length - 1);
     if (--this.size === 0 && items.length > 1024) {
-      this.items = new Array(SMALL);
+      this.items = NONE;
       this.head = 0;
     }
     return item;
@@ -57,7 +59,7 @@ export class Queue {
   /** Doubles the buffer, oldest item first. */
   grow() {
     const items = this.items;
-    const grown = new Array(items.length * 2);
+    const grown = new Array(Math.max(items.length * 2, SMALL));
     for (let i = 0; i < this.size; i++) grown[i] = items[(this.head + i) & (items.length - 1)];
     this.items = grown;
     this.head = 0;

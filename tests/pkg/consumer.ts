@@ -21,6 +21,26 @@ const s: AbortSignal = g.signal;
 const n: number = g.active + g.queued;
 const r: Promise<number[]> = ErrGroup.map([1, 2], async (x, i, sig) => x + i);
 const r2: Promise<string[]> = ErrGroup.map((async function* () { yield 1; })(), (x) => String(x), { limit: 2 });
+g.go(() => 1, { timeout: 100 });
+g.abort();
+g.abort(new Error('stop'));
+const counts: number = g.succeeded + g.failed + g.skipped;
+const settledAll: Promise<PromiseSettledResult<number>[]> = ErrGroup.mapSettled([1, 2], async (x) => x, { timeout: 10 });
+async function stream(): Promise<void> {
+  for await (const n of ErrGroup.mapIterable([1, 2], async (x) => x * 2, { limit: 2, ordered: false })) {
+    const doubled: number = n;
+    void doubled;
+  }
+  for await (const entry of ErrGroup.mapIterable([1], (x) => String(x), { settled: true })) {
+    const outcome: PromiseSettledResult<string> = entry;
+    void outcome;
+  }
+  await using owned = ErrGroup.withSignal();
+  owned.go(async () => {});
+}
+void counts; void settledAll; void stream;
+// @ts-expect-error timeout is a number
+g.go(() => 1, { timeout: '10' });
 // @ts-expect-error a task must be a function
 g.go(42);
 // @ts-expect-error go() returns nothing, as Go's Go
