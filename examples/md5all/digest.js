@@ -16,7 +16,10 @@ export async function digest(Md5, file, signal) {
   try {
     if (typeof file === 'string') {
       const fs = globalThis.process.getBuiltinModule('node:fs');
-      for await (const chunk of fs.createReadStream(file, { signal, highWaterMark: 1 << 20 })) md5.update(chunk);
+      for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+        signal?.throwIfAborted();
+        md5.update(chunk);
+      }
     } else if (file instanceof Blob || file instanceof ReadableStream) {
       const reader = (file instanceof Blob ? file.stream() : file).getReader();
       try {

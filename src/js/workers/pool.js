@@ -80,6 +80,13 @@ export class WorkerPool {
   #failure = null;
   /** @type {{ promise: Promise<void>, resolve: Settle } | null} Set by close(). */
   #closing = null;
+  /**
+   * @type {ReturnType<typeof setTimeout> | undefined} Lets idle workers go
+   * (Node, Bun: they stop keeping the program alive) a macrotask after they
+   * went idle, if no run took them meanwhile: letting one go and holding it
+   * again on every run of a sequence costs more than the run.
+   */
+  #release = undefined;
   /** @type {import('./thread.js').Listener} */
   #listener = {
     message: (thread, data) => this.#message(thread, data),
@@ -158,6 +165,8 @@ export class WorkerPool {
     if (this.#closing !== null) return this.#closing.promise;
     const promise = /** @type {Promise<void>} */ (new Promise(capture));
     this.#closing = { promise, resolve: capturedResolve };
+    clearTimeout(this.#release);
+    this.#release = undefined;
     this.#stop(new Error('WorkerPool.run: the pool was closed before this run reached a worker'));
     this.#gone();
     return promise;
@@ -235,8 +244,13 @@ export class WorkerPool {
       this.#queue.delete(run);
       if (this.#send(thread, run)) return;
     }
-    thread.hold(false);
     this.#idle.push(thread);
+    if (this.#release === undefined && thread.holds) {
+      this.#release = setTimeout(() => {
+        this.#release = undefined;
+        for (const idle of this.#idle) idle.hold(false);
+      }, 0);
+    }
   }
 
   /**

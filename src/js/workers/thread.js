@@ -102,7 +102,12 @@ export class Thread {
     this.#worker.postMessage(message, transfer);
   }
 
-  /** Whether it keeps a Node or Bun program alive: only while it holds a run. */
+  /** Whether its worker can stop keeping the program alive (Node, Bun). */
+  get holds() {
+    return typeof this.#worker.unref === 'function';
+  }
+
+  /** Whether it keeps a Node or Bun program alive: while it holds a run. */
   hold(/** @type {boolean} */ busy) {
     const worker = this.#worker;
     if (busy) worker.ref?.();
