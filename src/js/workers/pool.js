@@ -81,12 +81,15 @@ export class WorkerPool {
   /** @type {{ promise: Promise<void>, resolve: Settle } | null} Set by close(). */
   #closing = null;
   /**
-   * @type {ReturnType<typeof setTimeout> | undefined} Lets idle workers go
-   * (Node, Bun: they stop keeping the program alive) a macrotask after they
-   * went idle, if no run took them meanwhile: letting one go and holding it
-   * again on every run of a sequence costs more than the run.
+   * Lets idle workers go (Node, Bun: they stop keeping the program alive),
+   * on a microtask after they went idle, so that a caller who awaits a run
+   * and starts the next one keeps its worker held: letting a worker go and
+   * holding it again on every run of a sequence would cost more than the
+   * run (as much as a timer would).
    */
-  #release = undefined;
+  #release = () => {
+    for (const idle of this.#idle) idle.hold(false);
+  };
   /** @type {import('./thread.js').Listener} */
   #listener = {
     message: (thread, data) => this.#message(thread, data),
@@ -165,8 +168,6 @@ export class WorkerPool {
     if (this.#closing !== null) return this.#closing.promise;
     const promise = /** @type {Promise<void>} */ (new Promise(capture));
     this.#closing = { promise, resolve: capturedResolve };
-    clearTimeout(this.#release);
-    this.#release = undefined;
     this.#stop(new Error('WorkerPool.run: the pool was closed before this run reached a worker'));
     this.#gone();
     return promise;
@@ -245,12 +246,7 @@ export class WorkerPool {
       if (this.#send(thread, run)) return;
     }
     this.#idle.push(thread);
-    if (this.#release === undefined && thread.holds) {
-      this.#release = setTimeout(() => {
-        this.#release = undefined;
-        for (const idle of this.#idle) idle.hold(false);
-      }, 0);
-    }
+    if (thread.holds) queueMicrotask(this.#release);
   }
 
   /**
