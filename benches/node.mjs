@@ -77,6 +77,10 @@ const rustContenders = {
   'spawn_local + counter': () => rust.spawn_local_counter(options.tasks),
   'FuturesUnordered': () => rust.futures_unordered(options.tasks),
   'buffer_unordered(16)': () => rust.buffer_unordered(options.tasks, 16),
+  'map, limit 16': () => rust.map_limit(options.tasks, 16),
+  'buffered(16)': () => rust.buffered(options.tasks, 16),
+  'Group::spawn + handles': () => rust.spawn_handles(options.tasks),
+  'spawn_local + oneshot': () => rust.spawn_local_oneshot(options.tasks),
 };
 const rustTimes = Object.fromEntries(Object.keys(rustContenders).map((name) => [name, []]));
 for (const fn of Object.values(rustContenders)) await fn();

@@ -166,6 +166,10 @@ if (results.node) {
     console.log(`  ${pad(name, 24)} ${num(us, 3)}   ${num(us / rust['spawn_local + counter'])}x spawn_local   ${num(us / rust['buffer_unordered(16)'])}x buffer_unordered(16)`);
     printed++;
   }
+  // The ratios the Rust API is held to, each against what it replaces.
+  console.log(`  map, limit 16 / buffer_unordered(16): ${num(rust['map, limit 16'] / rust['buffer_unordered(16)'])}x`);
+  console.log(`  Group::go + wait / spawn_local + counter: ${num(rust['Group::go + wait'] / rust['spawn_local + counter'])}x`);
+  console.log(`  Group::spawn + handles / spawn_local + oneshot: ${num(rust['Group::spawn + handles'] / rust['spawn_local + oneshot'])}x`);
 }
 
 // What a browser downloads, gzipped at level 9; the peers minified first.

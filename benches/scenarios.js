@@ -109,6 +109,12 @@ export function scenarios({ ErrGroup, pMap, pMapIterable, pLimit, mapLimit, newQ
         'floor': async () => {
           for (let g = 0; g < groups; g++) await workers(SMALL, 4, noop);
         },
+        // What withSignal and map pay for their signal in this engine: one
+        // AbortController made and aborted per batch, and nothing else.
+        'AbortController': async () => {
+          const reason = new Error('settled');
+          for (let g = 0; g < groups; g++) new AbortController().abort(reason);
+        },
       },
     },
     C: {

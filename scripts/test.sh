@@ -3,7 +3,8 @@
 #
 #   package   the npm package, built (the suites below drive its core)
 #   lint      cargo fmt --check, clippy -D warnings (wasm32), tsc over the
-#             class's JS (src/js), doc examples
+#             class's JS (src/js), the state machine's tests on the host,
+#             doc examples
 #   wasm      every tests/*.rs suite in Node, headless Chromium, headless
 #             Firefox and WebKitGTK's MiniBrowser (Safari's engine, under
 #             xvfb-run); tests/realm.rs needs iframes: in the Node pass the
@@ -80,6 +81,9 @@ check "tsc: src/js/*.js (checkJs)" tools/node_modules/.bin/tsc -p src/js
 check "tsc: src/js/workers" tools/node_modules/.bin/tsc -p src/js/workers
 check "examples/md5all: fmt, clippy" bash -c 'cargo fmt --manifest-path examples/md5all/Cargo.toml --check \
   && cargo clippy --manifest-path examples/md5all/Cargo.toml --target wasm32-unknown-unknown -- -D warnings'
+cargo test --lib >"$LOG_DIR/host.log" 2>&1
+rc=$?; grep -E 'test result|FAILED|panicked' "$LOG_DIR/host.log" || true
+count_cargo "$LOG_DIR/host.log" "state machine (host)" "$rc"
 cargo test --doc >"$LOG_DIR/doc.log" 2>&1
 rc=$?; cat "$LOG_DIR/doc.log" | grep -E 'test result|FAILED|error' || true
 count_cargo "$LOG_DIR/doc.log" "doc examples (compile)" "$rc"

@@ -28,6 +28,9 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
 
 use crate::context::Context;
+#[cfg(doc)]
+use crate::join::JoinError;
+use crate::join::{joined, JoinHandle};
 use crate::listener::AbortListener;
 use crate::reason::AbortReason;
 use crate::state::{Admit, Cause, Ended, Next, Outcome, Settle, State, Status};
@@ -179,7 +182,20 @@ impl<E: 'static> Inner<E> {
 
     /// Records the end of a task that held a slot.
     fn finish(self: &Rc<Self>, result: Result<(), E>) {
-        let ended = self.state.borrow_mut().core.end(result.is_err());
+        let ended = {
+            let mut st = self.state.borrow_mut();
+            let ended = st.core.end(result.is_err());
+            // Other tasks hold slots and none waits for one: nothing to
+            // admit or settle, and nobody to wake. `update` would find so.
+            if ended == Ended::Quietly
+                && st.core.active() > 0
+                && st.core.queued() == 0
+                && st.ready.is_empty()
+            {
+                return;
+            }
+            ended
+        };
         if let (Ended::FirstFailure | Ended::FirstFailureAborts, Err(error)) = (ended, result) {
             let reason = match &self.signal {
                 Some(signal) if ended == Ended::FirstFailureAborts => {
@@ -391,6 +407,41 @@ impl<E: 'static> Group<E> {
         F: Future<Output = Result<(), E>> + 'static,
     {
         self.inner.go(Job::new(&self.inner, task));
+    }
+
+    /// Queues `task` as [`go`](Self::go) does, and returns a [`JoinHandle`]
+    /// to its value.
+    ///
+    /// The task is admitted, started and skipped exactly as with `go`: when
+    /// a slot is free and no task queued earlier waits, first polled on a
+    /// later microtask, and dropped unpolled once the signal of a
+    /// `with_context` group has aborted. Its output `Err(e)` is the group's
+    /// error if it is the first failure, as with `go`; the handle then
+    /// yields a [`JoinError`] that [`is_failed`](JoinError::is_failed). The
+    /// handle of a task the group dropped unpolled yields one that
+    /// [`is_skipped`](JoinError::is_skipped).
+    ///
+    /// Dropping the handle detaches the task: it runs on.
+    ///
+    /// ```no_run
+    /// # use wasm_errgroup::{Context, Group};
+    /// # async fn example() -> Result<(), String> {
+    /// let (group, _ctx) = Group::<String>::with_context(&Context::background());
+    /// let answer = group.spawn(async { Ok::<_, String>(42) });
+    /// let name = group.spawn(async { Ok::<_, String>("errgroup") });
+    /// group.wait().await?;
+    /// assert_eq!(answer.await, Ok(42));
+    /// assert_eq!(name.await, Ok("errgroup"));
+    /// # Ok(()) }
+    /// ```
+    pub fn spawn<T, F>(&self, task: F) -> JoinHandle<T>
+    where
+        F: Future<Output = Result<T, E>> + 'static,
+        T: 'static,
+    {
+        let (task, handle) = joined(task);
+        self.go(task);
+        handle
     }
 
     /// Admits `task` only if a slot is free now and nothing is queued ahead.

@@ -9,7 +9,8 @@ use core::fmt;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Converts between an error type and the reason of a group's `AbortSignal`.
-/// [`Group::with_context`](crate::Group::with_context) requires it.
+/// [`Group::with_context`](crate::Group::with_context), [`map`](crate::map) and
+/// the map streams require it.
 ///
 /// Implemented for:
 ///

@@ -38,6 +38,7 @@ pub(crate) trait Queue {
     type Item;
     fn len(&self) -> usize;
     fn push(&mut self, item: Self::Item);
+    #[cfg_attr(not(any(feature = "group", test)), allow(dead_code))]
     fn pop(&mut self) -> Option<Self::Item>;
 }
 
@@ -90,6 +91,7 @@ pub(crate) enum Admit<T> {
 
 /// What [`State::next`] hands back: the oldest queued task.
 #[derive(Debug, PartialEq, Eq)]
+#[cfg_attr(not(any(feature = "group", test)), allow(dead_code))]
 pub(crate) enum Next<T> {
     /// It holds a slot now.
     Admit(T),
@@ -331,19 +333,33 @@ impl<Q: Queue> State<Q> {
         self.limit = limit.unwrap_or(usize::MAX);
     }
 
+    /// How many of the oldest queued tasks can be handed back now, and
+    /// whether they are skipped (the group stopped) or admitted (into the
+    /// free slots): the one rule of [`next`](Self::next).
+    fn movable(&self) -> (usize, bool) {
+        if self.aborted.is_some() {
+            (self.queue.len(), true)
+        } else {
+            let free = self.limit.saturating_sub(self.active);
+            (self.queue.len().min(free), false)
+        }
+    }
+
     /// Hands back the oldest queued task if it can be admitted or must be
     /// skipped now; `None` while it must wait, or if none waits.
+    #[cfg_attr(not(any(feature = "group", test)), allow(dead_code))]
     pub(crate) fn next(&mut self) -> Option<Next<Q::Item>> {
-        if self.aborted.is_some() {
-            let task = self.queue.pop()?;
+        let (movable, skip) = self.movable();
+        if movable == 0 {
+            return None;
+        }
+        let task = self.queue.pop()?;
+        if skip {
             self.note_skip();
             Some(Next::Skip(task))
-        } else if self.active < self.limit {
-            let task = self.queue.pop()?;
+        } else {
             self.active += 1;
             Some(Next::Admit(task))
-        } else {
-            None
         }
     }
 
@@ -391,6 +407,28 @@ impl<Q: Queue> State<Q> {
 /// and the rest in one number of bits, which the core decodes and encodes
 /// on every call (src/js/mod.rs).
 impl State<Count> {
+    /// Hands back up to `max` of the oldest queued tasks at once, as that
+    /// many calls of [`next`](State::next) would: how many, and whether
+    /// they are skipped rather than admitted.
+    #[cfg_attr(not(any(feature = "js", test)), allow(dead_code))]
+    pub(crate) fn next_many(&mut self, max: usize) -> (usize, bool) {
+        let (movable, skip) = self.movable();
+        let count = movable.min(max);
+        self.queue.0 -= count;
+        if !skip {
+            self.active += count;
+        } else if count > 0 {
+            self.note_skip();
+        }
+        (count, skip)
+    }
+
+    /// Whether [`next`](State::next) has more to hand back now.
+    #[cfg_attr(not(any(feature = "js", test)), allow(dead_code))]
+    pub(crate) fn has_next(&self) -> bool {
+        self.movable().0 > 0
+    }
+
     /// A queued task's deadline passed: it leaves the queue (its owner
     /// takes it out, wherever it waits) and fails, never started.
     #[cfg_attr(not(any(feature = "js", test)), allow(dead_code))]

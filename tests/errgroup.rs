@@ -1,3 +1,4 @@
+#![cfg(target_arch = "wasm32")]
 //! The JS class `ErrGroup`, driven with real JS functions and promises as a
 //! JS caller would, in Node and browsers.
 

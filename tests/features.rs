@@ -1,3 +1,4 @@
+#![cfg(target_arch = "wasm32")]
 //! What the class does beyond Go's errgroup: the cases of
 //! `tests/js/features-cases.js` (mapIterable, mapSettled, abort(), `await
 //! using`, deadlines, counters), in every engine.

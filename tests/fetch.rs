@@ -1,3 +1,4 @@
+#![cfg(target_arch = "wasm32")]
 //! Real `fetch()` against the local server `scripts/test-server.mjs`, which
 //! the test command starts on 127.0.0.1 before building this suite.
 

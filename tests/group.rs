@@ -1,3 +1,4 @@
+#![cfg(target_arch = "wasm32")]
 //! The Rust API: `Group`, `Context` and `AbortReason`, in Node and browsers.
 
 mod common;

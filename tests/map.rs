@@ -1,3 +1,4 @@
+#![cfg(target_arch = "wasm32")]
 //! `ErrGroup.map`, driven with real JS iterables and mappers, in Node and
 //! browsers.
 

@@ -1,3 +1,4 @@
+#![cfg(target_arch = "wasm32")]
 //! Model-based randomized tests of `ErrGroup`.
 //!
 //! A seeded generator makes random schedules: tasks with random delays
@@ -8,6 +9,10 @@
 //! happened. The model below replays that record and checks it against the
 //! contract: the limit at every start, FIFO starts, who may be skipped, no
 //! start after an abort, every `wait()` outcome, and counters back to 0.
+//!
+//! The Rust half plays the same schedules against `Group`, with every other
+//! task given through `spawn` and its `JoinHandle` awaited: the model also
+//! checks what each handle yields.
 //!
 //! `WASM_ERRGROUP_SCHEDULES=N` (at build time) runs N schedules instead of
 //! 2,000, for a soak; `WASM_ERRGROUP_SEED=S` starts from seed S. A failure
@@ -236,6 +241,19 @@ enum Ev {
         active: u32,
         queued: u32,
     },
+    /// Rust only: what the `JoinHandle` of a task from `spawn` yielded.
+    Joined {
+        id: u32,
+        outcome: Joined,
+    },
+}
+
+/// What a `JoinHandle` yielded.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Joined {
+    Ok,
+    Failed,
+    Skipped,
 }
 
 fn parse(log: &str) -> Vec<Ev> {
@@ -305,6 +323,8 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
     let mut waited = false;
     let mut running = 0;
     let mut settled: Option<String> = None;
+    let mut ended_ok = HashMap::new();
+    let mut joined = Vec::new();
 
     for (seq, event) in events.iter().enumerate() {
         let at = |what: String| Err(format!("event {seq} {event:?}: {what}"));
@@ -377,6 +397,7 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                     return at("ended without starting, or twice".into());
                 }
                 running -= 1;
+                ended_ok.insert(id, ok);
                 if !ok && first_failure.is_none() {
                     first_failure = Some(id);
                     failed_before_abort = aborted.is_none();
@@ -467,6 +488,7 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                     return at("counters not back to 0".into());
                 }
             }
+            Ev::Joined { id, outcome } => joined.push((id, outcome)),
         }
         let skipped = submitted.iter().any(|id| !started.contains(id));
         if running == 0 && (!skipped || (!with_signal && parent_aborted)) {
@@ -503,6 +525,25 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
         return Err(format!(
             "tasks {unstarted:?} never started, and nothing aborted"
         ));
+    }
+    // A handle yields the value of a task that succeeded, a failure for
+    // one that failed, and a skip for one that never started.
+    for (id, outcome) in joined {
+        let expected = match ended_ok.get(&id) {
+            Some(true) => Joined::Ok,
+            Some(false) => Joined::Failed,
+            None if !started.contains(&id) => Joined::Skipped,
+            None => {
+                return Err(format!(
+                    "the handle of {id} completed, the task did not end"
+                ))
+            }
+        };
+        if outcome != expected {
+            return Err(format!(
+                "the handle of {id} yielded {outcome:?}, the model says {expected:?}"
+            ));
+        }
     }
     let failure_reason = first_failure.map(|id| format!("fail:{id}"));
     if with_signal && failed_before_abort && aborted != failure_reason {
@@ -635,6 +676,25 @@ fn the_model_rejects_a_broken_run() {
         },
     ];
     assert!(check(&lost, false, None, false).is_err());
+    let wrong_handle = [
+        submit(0),
+        start(0, 1),
+        Ev::End { id: 0, ok: true },
+        Ev::Joined {
+            id: 0,
+            outcome: Joined::Failed,
+        },
+    ];
+    assert!(check(&wrong_handle, false, None, true).is_err());
+    let skipped_but_ran = [
+        submit(0),
+        start(0, 1),
+        Ev::Joined {
+            id: 0,
+            outcome: Joined::Skipped,
+        },
+    ];
+    assert!(check(&skipped_but_ran, false, None, true).is_err());
 }
 
 /// Plays a schedule against the Rust `Group<JsValue>`, as `runner.js` does
@@ -645,6 +705,7 @@ struct RustRun {
     running: Cell<u32>,
     waits: Cell<u32>,
     open_waits: Cell<u32>,
+    open_handles: Cell<u32>,
     parent_reason: JsValue,
 }
 
@@ -672,7 +733,21 @@ impl RustRun {
 fn rust_submit(run: &Rc<RustRun>, task: &Task) {
     run.log(Ev::Submit { id: task.id });
     let future = rust_task(run.clone(), task.clone());
-    if task.via_go {
+    if task.via_go && task.id % 2 == 1 {
+        // Every other task through `spawn`, with its handle awaited.
+        let handle = run.group.spawn(future);
+        run.open_handles.set(run.open_handles.get() + 1);
+        let (run, id) = (run.clone(), task.id);
+        wasm_bindgen_futures::spawn_local(async move {
+            let outcome = match handle.await {
+                Ok(()) => Joined::Ok,
+                Err(error) if error.is_failed() => Joined::Failed,
+                Err(_) => Joined::Skipped,
+            };
+            run.log(Ev::Joined { id, outcome });
+            run.open_handles.set(run.open_handles.get() - 1);
+        });
+    } else if task.via_go {
         run.group.go(future);
     } else {
         let ok = run.group.try_go(future);
@@ -737,6 +812,7 @@ async fn run_rust(schedule: &Schedule) -> Vec<Ev> {
         running: Cell::new(0),
         waits: Cell::new(0),
         open_waits: Cell::new(0),
+        open_handles: Cell::new(0),
         parent_reason: js_sys::Object::new().into(),
     });
     let _listener = signal.map(|signal| {
@@ -778,12 +854,13 @@ async fn run_rust(schedule: &Schedule) -> Vec<Ev> {
     run.open_waits.set(run.open_waits.get() + 1);
     rust_wait(run.clone()).await;
     for _ in 0..1000 {
-        if run.open_waits.get() == 0 {
+        if run.open_waits.get() == 0 && run.open_handles.get() == 0 {
             break;
         }
         common::ticks(1).await;
     }
     assert_eq!(run.open_waits.get(), 0, "a wait() never completed");
+    assert_eq!(run.open_handles.get(), 0, "a JoinHandle never completed");
     run.log(Ev::Final {
         active: run.group.active() as u32,
         queued: run.group.queued() as u32,

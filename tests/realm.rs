@@ -1,3 +1,4 @@
+#![cfg(target_arch = "wasm32")]
 //! Signals from another realm: an iframe's `AbortController`, whose signals
 //! fail `instanceof AbortSignal` in this one. Browsers only (Node has no
 //! iframes).

@@ -1,3 +1,4 @@
+#![cfg(target_arch = "wasm32")]
 //! One bad call never takes down the others: the cases of
 //! `tests/js/robustness-cases.js` (calls on a disposed group, revoked
 //! proxies, a million queued tasks, a huge array, the stack's end inside

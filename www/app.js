@@ -38,7 +38,7 @@ async function runIn(key, title, plan, batch, scaleMs, run) {
   await new Promise((resolve) => setTimeout(resolve, 50));
   const log = await serverLog(batch);
   view.finish(`${outcome} (${wall} ms in all)`, log);
-  window.demo.runs[key] = { title, outcome, wall, peak: view.peak(), rows: view.snapshot(), log };
+  window.demo.runs[key] = { title, outcome, wall, peak: view.peak(), rows: view.snapshot(), counted: view.counted, log };
 }
 
 async function runBatch(event) {

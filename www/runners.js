@@ -20,17 +20,23 @@ async function track(view, request, signal) {
   view.set(request.id, 'done');
 }
 
-/** Repaints the view each frame until `done` settles; `counts` gives active and queued. */
+/**
+ * Repaints the view each frame until `done` settles; `counts` gives
+ * active, queued, and how many tasks ended, as the group counts them.
+ */
 function animate(view, done, counts) {
   let frame = 0;
   const paint = () => {
     view.tick();
-    const [active, queued] = counts?.() ?? [];
-    view.counts(active, queued);
+    const [active, queued, counted] = counts?.() ?? [];
+    view.counts(active, queued, counted);
     frame = requestAnimationFrame(paint);
   };
   frame = requestAnimationFrame(paint);
-  return done.finally(() => cancelAnimationFrame(frame));
+  return done.finally(() => {
+    cancelAnimationFrame(frame);
+    view.counted = counts?.()[2];
+  });
 }
 
 /** ErrGroup: go() for each request then wait(), or ErrGroup.map(). */
@@ -50,7 +56,7 @@ export async function runErrGroup(ErrGroup, plan, settings, view, parent) {
   return animate(view, group.wait().then(
     () => 'wait() resolved: every request succeeded',
     (error) => `wait() rejected at ${Math.round(view.now() - started)} ms with ${describe(error)}`),
-  () => [group.active, group.queued]);
+  () => [group.active, group.queued, { succeeded: group.succeeded, failed: group.failed, skipped: group.skipped }]);
 }
 
 /** Promise.all: every request at once, nothing to stop them. */

@@ -43,6 +43,8 @@ export class BatchView {
     };
     this.outcome = panel.querySelector('.outcome');
     this.outcome.textContent = 'Running…';
+    /** @type {{ succeeded: number, failed: number, skipped: number } | undefined} The group's counters at the end. */
+    this.counted = undefined;
     this.counts();
   }
 
@@ -77,13 +79,19 @@ export class BatchView {
     this.counts();
   }
 
-  /** Shows `active` and `queued` as the group counts them; else counts rows. */
-  counts(active, queued) {
+  /**
+   * Shows what the group counts (`active`, `queued`, and the tasks that
+   * ended: `{ succeeded, failed, skipped }`); else counts the rows.
+   */
+  counts(active, queued, counted) {
     const states = [...this.rows.values()].map((row) => row.state);
-    const ended = states.filter((state) => state !== 'queued' && state !== 'running').length;
+    const ended = counted ? counted.succeeded + counted.failed + counted.skipped
+      : states.filter((state) => state !== 'queued' && state !== 'running').length;
     this.meters.active.textContent = String(active ?? states.filter((state) => state === 'running').length);
     this.meters.queued.textContent = String(queued ?? states.filter((state) => state === 'queued').length);
     this.meters.ended.textContent = `${ended}/${this.plan.length}`;
+    this.meters.ended.title = counted
+      ? `${counted.succeeded} succeeded, ${counted.failed} failed, ${counted.skipped} skipped (the group's counters)` : '';
     this.progress.value = ended;
   }
 
@@ -98,7 +106,7 @@ export class BatchView {
       row.server = seen ? seen.outcome : 'never requested';
       this.#paint(id);
     }
-    this.counts(0, 0);
+    this.counts(0, 0, this.counted);
     if (this.cutAt !== null) {
       this.cut.hidden = false;
       this.cut.style.setProperty('--at', String(this.#percent(this.cutAt) / 100));

@@ -27,6 +27,17 @@ export function checkTimeout(timeout, what) {
 }
 
 export class Deadline {
+  /** @type {(signal: AbortSignal) => unknown} */
+  #task;
+  /** @type {AbortSignal} */
+  #signal;
+  /** @type {AbortSignal | null} */
+  #parent;
+  /** @type {(() => void) | null} */
+  #listener = null;
+  /** @type {ReturnType<typeof setTimeout>} */
+  #timer;
+
   /**
    * @param {(signal: AbortSignal) => unknown} task called with this deadline's signal by run()
    * @param {number} timeout ms, finite
@@ -34,25 +45,23 @@ export class Deadline {
    * @param {((deadline: Deadline) => void) | null} expired told when the deadline passes, before the signal aborts
    */
   constructor(task, timeout, parent, expired) {
-    this.task = task;
+    this.#task = task;
     const controller = new AbortController();
-    this.signal = controller.signal;
-    this.parent = parent;
+    this.#signal = controller.signal;
+    this.#parent = parent;
     /** @type {DOMException | undefined} The TimeoutError, once the deadline passed. */
     this.reason = undefined;
     /** Its group keeps it in the queue: see ErrGroup#expire. */
     this.queued = false;
-    /** @type {(() => void) | null} */
-    this.listener = null;
     if (parent !== null) {
       if (abortedOf.call(parent)) {
         controller.abort(reasonOf.call(parent));
       } else {
-        this.listener = () => controller.abort(reasonOf.call(parent));
-        parent.addEventListener('abort', this.listener);
+        this.#listener = () => controller.abort(reasonOf.call(parent));
+        parent.addEventListener('abort', this.#listener);
       }
     }
-    this.timer = setTimeout(() => {
+    this.#timer = setTimeout(() => {
       this.reason = new DOMException(`wasm-errgroup: the task's deadline of ${timeout} ms passed`, 'TimeoutError');
       expired?.(this);
       controller.abort(this.reason);
@@ -71,7 +80,7 @@ export class Deadline {
       throw this.reason;
     }
     try {
-      const value = this.task(this.signal);
+      const value = this.#task(this.#signal);
       if (isObject(value)) {
         return then.call(Promise.resolve(value), (result) => this.#ended(result), (error) => this.#ended(error, true));
       }
@@ -94,10 +103,10 @@ export class Deadline {
 
   /** The task ended, or will never start: no timer, no listener left. */
   release() {
-    clearTimeout(this.timer);
-    if (this.listener !== null) {
-      /** @type {AbortSignal} */ (this.parent).removeEventListener('abort', this.listener);
-      this.listener = null;
+    clearTimeout(this.#timer);
+    if (this.#listener !== null) {
+      /** @type {AbortSignal} */ (this.#parent).removeEventListener('abort', this.#listener);
+      this.#listener = null;
     }
   }
 }

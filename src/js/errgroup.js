@@ -126,7 +126,7 @@ export class ErrGroup {
 
   /** Calls the admitted tasks: one per reaction with keepsContext, else all. */
   #start = (/** @type {unknown} */ value) => {
-    if (value === SKIPPED) return;
+    if (value === SKIPPED || (this.#unusable !== null && this.#unusable !== disposed)) return;
     const admitted = this.#admitted;
     if (!keepsContext) {
       this.#starting = true;
@@ -147,8 +147,8 @@ export class ErrGroup {
     // this reaction before it stored its task, and threw.
     if (entry !== undefined) this.#run(entry);
   };
-  #fulfilled = () => this.#end();
-  #rejected = (/** @type {unknown} */ error) => this.#fail(error);
+  #fulfilled = () => this.#end(false);
+  #rejected = (/** @type {unknown} */ error) => this.#end(true, error);
   /** @type {((deadline: Deadline) => void) | null} Made for the group's first deadline. */
   #expire = null;
 
@@ -393,17 +393,17 @@ export class ErrGroup {
     try {
       value = typeof entry === 'function' ? entry(this.#signal) : entry.run();
     } catch (error) {
-      this.#fail(error);
+      this.#end(true, error);
       return;
     }
     if (!isObject(value)) {
-      this.#end();
+      this.#end(false);
       return;
     }
     try {
       then.call(Promise.resolve(value), this.#fulfilled, this.#rejected);
     } catch (error) {
-      this.#fail(error);
+      this.#end(true, error);
     }
   }
 
@@ -429,30 +429,26 @@ export class ErrGroup {
   // rejection: a trap has settled everything (#trap), and they run on a
   // fresh stack.
 
-  /** A task ended. */
-  #end() {
+  /**
+   * A task ended: it succeeded, or failed with `error`.
+   * @param {boolean} failed
+   * @param {unknown} [error]
+   */
+  #end(failed, error) {
     try {
       if (this.#parent !== null) this.#catchUp();
-      const answer = this.#ask(core.end);
+      const answer = this.#ask(failed ? core.fail : core.end);
       this.#active--;
-      this.#succeeded++;
-      this.#apply(answer, undefined, false);
-      this.#startNow();
-    } catch {
-      // A trap.
-    }
-  }
-
-  /** A task failed with `error`. */
-  #fail(/** @type {unknown} */ error) {
-    try {
-      if (this.#parent !== null) this.#catchUp();
-      const answer = this.#ask(core.fail);
-      this.#active--;
-      this.#failed++;
-      if ((answer & KEEP) !== 0) this.#error = error;
+      if (!failed) this.#succeeded++;
+      else {
+        this.#failed++;
+        if ((answer & KEEP) !== 0) this.#error = error;
+      }
       this.#apply(answer, error, false);
-      this.#startNow();
+      if (!keepsContext && !this.#starting && this.#admitted.length > 0) {
+        // Calls the tasks this admitted now, rather than on a later microtask.
+        this.#start(undefined);
+      }
     } catch {
       // A trap.
     }
@@ -464,7 +460,7 @@ export class ErrGroup {
    * @param {Deadline} deadline
    */
   #expireQueued(deadline) {
-    if (!deadline.queued) return;
+    if (!deadline.queued || this.#queue.length === 0) return; // admitted, or dropped by a trap
     try {
       const answer = this.#ask(core.expire);
       deadline.queued = false;
@@ -476,14 +472,6 @@ export class ErrGroup {
     } catch {
       // A trap.
     }
-  }
-
-  /**
-   * From a task's end: calls the tasks it admitted now, rather than on a
-   * later microtask, unless a pass that calls them is running already.
-   */
-  #startNow() {
-    if (!keepsContext && !this.#starting && this.#admitted.length > 0) this.#start(undefined);
   }
 
   /**
@@ -607,22 +595,19 @@ export class ErrGroup {
    * (a RangeError, or SpiderMonkey's InternalError): nothing changed, and
    * the caller gets the error. Anything else is a trap, which only a bug
    * could cause: the group stops for good, and nothing is left pending:
-   * its queued and admitted tasks are skipped, its wait() promises reject,
-   * its ready() promises resolve, and later calls throw the Error returned.
+   * its wait() promises reject, its ready() promises resolve, queued and
+   * admitted tasks are never called, and later calls throw the Error
+   * returned.
    * @param {unknown} error
    */
   #trap(error) {
     if (!(error instanceof WebAssembly.RuntimeError)) return error;
     const trapped = new Error(`wasm-errgroup: the core trapped (${error}); this group has stopped`, { cause: error });
     this.#unusable = trapped;
-    for (const queue of [this.#queue, this.#admitted]) {
-      while (queue.length > 0) {
-        const entry = queue.shift();
-        const admit = queue.shift();
-        if (typeof entry !== 'function') entry.release();
-        if (keepsContext && typeof admit === 'function') admit(SKIPPED);
-      }
-    }
+    // Queued and admitted tasks are dropped, never called (#start checks).
+    this.#queue = new Queue();
+    this.#admitted = new Queue();
+    this.#expired = 0;
     const waiters = this.#waiters;
     this.#waiters = null;
     if (waiters !== null) settleAll(waiters, 1, trapped);

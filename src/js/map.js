@@ -112,15 +112,53 @@ async function* stream(mapping) {
 
 /** One map call: its source, its group, and what its workers share. */
 class Mapping {
+  /** @type {(item: unknown, index: number, signal: AbortSignal) => unknown} */
+  #mapper;
+  /** For error messages: `ErrGroup.map`, say. */
+  #name;
+  /** @type {unknown} The iterable, until start() takes its iterator. */
+  #items;
+  #limit;
+  /** Each item's deadline in ms; Infinity for none. */
+  #timeout;
+  /** A failure is an entry of the results, not the map's end. */
+  #settled;
+  /** @type {object} The source, once started. */
+  #iterator = this;
+  /** @type {Function} Its `next`. */
+  #next = ignore;
+  /** Whether it is an async iterator: each `next()` is awaited. */
+  #async = false;
+  /** The index of the next item pulled. */
+  #index = 0;
+  /** No item will be pulled any more: the source said done, or was closed. */
+  #ended = false;
+  /** The source is in a `next()` of ours: a stop closes it once that returns. */
+  #inNext = false;
+  /** @type {Set<Waiter> | null} The workers that have waited, once a stop must let them go. */
+  #waiters = null;
+  /** @type {AbortSignal} The group's, once started. */
+  #signal = /** @type {any} */ (null);
+  /** What the group runs: one worker. */
+  #worker = () => this.#work();
+  /** @type {AbortSignal | undefined} options.signal. */
+  parent;
+  /** @type {Buffer | null} mapIterable's results, which also bound how far ahead items are pulled. */
+  buffer = null;
+  /** @type {unknown[]} map's and mapSettled's results, by index. */
+  results = [];
+  /** @type {ErrGroup} Made by start(), listening to the parent from then on. */
+  group = /** @type {any} */ (null);
+
   /**
-   * @param {string} name for error messages
+   * @param {string} name
    * @param {unknown} items
    * @param {unknown} mapper
    * @param {unknown} options
-   * @param {boolean} settled a failure is an entry of the results, not the map's end
+   * @param {boolean} settled
    */
   constructor(name, items, mapper, options, settled) {
-    this.mapper = /** @type {(item: unknown, index: number, signal: AbortSignal) => unknown} */ (checkFunction(mapper, `${name}: mapper`));
+    this.#mapper = /** @type {(item: unknown, index: number, signal: AbortSignal) => unknown} */ (checkFunction(mapper, `${name}: mapper`));
     let limit = Infinity;
     let timeout = Infinity;
     /** @type {AbortSignal | undefined} */
@@ -131,48 +169,26 @@ class Mapping {
       if (n !== undefined) limit = checkLimit(n, 1, `${name}: options.limit`);
       parent = checkSignal(signal, `${name}: options.signal`);
     }
-    this.name = name;
-    this.items = items;
-    this.limit = limit;
-    this.timeout = timeout;
     // Checked now, called at start(): nothing runs before the map starts.
     if (!isIterable(items)) throw typeError(`${name}: items must be an iterable or an async iterable, got `, items);
-    this.settled = settled;
+    this.#name = name;
+    this.#items = items;
+    this.#limit = limit;
+    this.#timeout = timeout;
+    this.#settled = settled;
     this.parent = parent;
-    /** @type {Buffer | null} mapIterable's results, which also bound how far ahead items are pulled. */
-    this.buffer = null;
-    /** @type {unknown[]} map's and mapSettled's results, by index. */
-    this.results = [];
-    /** @type {object} */
-    this.iterator = this;
-    /** @type {Function} */
-    this.next = ignore;
-    this.async = false;
-    /** The index of the next item pulled. */
-    this.index = 0;
-    /** No item will be pulled any more: the source said done, or was closed. */
-    this.ended = false;
-    /** The source is in a `next()` of ours: a stop closes it once that returns. */
-    this.inNext = false;
-    /** @type {Set<Waiter> | null} The workers that have waited, once a stop must let them go. */
-    this.waiters = null;
-    /** @type {ErrGroup} Made by start(), listening to the parent from then on. */
-    this.group = /** @type {any} */ (null);
-    /** @type {AbortSignal} The group's. */
-    this.signal = /** @type {any} */ (null);
-    this.work = () => this.#work();
   }
 
   /** Gets the source's iterator, makes the group and starts the first worker. */
   start() {
-    [this.iterator, this.next, this.async] = iterate(this.items, this.name);
-    this.items = undefined;
+    [this.#iterator, this.#next, this.#async] = iterate(this.#items, this.#name);
+    this.#items = undefined;
     this.group = ErrGroup.withSignal(this.parent);
-    this.group.setLimit(this.limit);
-    this.signal = this.group.signal;
+    this.group.setLimit(this.#limit);
+    this.#signal = this.group.signal;
     // A source that can be closed is closed at once when the map stops.
-    if (typeof (/** @type {{ return?: unknown }} */ (this.iterator).return) === 'function') this.#listen();
-    this.group.tryGo(this.work);
+    if (typeof (/** @type {{ return?: unknown }} */ (this.#iterator).return) === 'function') this.#listen();
+    this.group.tryGo(this.#worker);
   }
 
   /**
@@ -190,27 +206,28 @@ class Mapping {
 
   /** One worker: pulls and maps items in its slot until there are none. */
   async #work() {
-    const signal = this.signal;
-    const waiter = new Waiter();
+    const signal = this.#signal;
+    /** @type {Waiter | null} Made at the first wait: a sync source of plain items needs none. */
+    let waiter = null;
     let first = true;
     try {
-      while (!this.ended && !abortedOf.call(signal)) {
+      while (!this.#ended && !abortedOf.call(signal)) {
         const buffer = this.buffer;
-        if (buffer !== null && this.index - buffer.consumed >= this.limit) {
+        if (buffer !== null && this.#index - buffer.consumed >= this.#limit) {
           // A slow consumer: at most `limit` items pulled and not yet read.
-          this.#watch(waiter);
+          waiter = this.#watch(waiter);
           buffer.full.push(waiter);
           if ((await waiter.sleep()) === STOPPED) return;
           continue;
         }
-        const index = this.index++;
+        const index = this.#index++;
         let result = this.#pull();
-        if (this.async) result = await this.#watch(waiter).wait(result);
+        if (this.#async) result = await (waiter = this.#watch(waiter)).wait(result);
         if (result === STOPPED || abortedOf.call(signal)) return;
-        if (!isObject(result)) throw typeError(`${this.name}: the iterator returned a non-object result: `, result);
+        if (!isObject(result)) throw typeError(`${this.#name}: the iterator returned a non-object result: `, result);
         const step = /** @type {{ done?: unknown, value?: unknown }} */ (result);
         if (step.done) {
-          this.ended = true;
+          this.#ended = true;
           buffer?.end();
           return;
         }
@@ -218,7 +235,7 @@ class Mapping {
         // The next worker pulls once this one has its item.
         if (first) {
           first = false;
-          this.group.tryGo(this.work);
+          this.group.tryGo(this.#worker);
         }
         let failed = false;
         let value;
@@ -226,32 +243,33 @@ class Mapping {
           // Like p-map, a promise item is awaited in its slot; a rejected
           // one is the item's failure.
           if (isObject(item)) {
-            item = await this.#watch(waiter).wait(item);
+            item = await (waiter = this.#watch(waiter)).wait(item);
             if (item === STOPPED) return this.#unmapped(index);
           }
           if (abortedOf.call(signal)) return this.#unmapped(index);
-          value = this.timeout === Infinity ? this.mapper(item, index, signal) : this.#timed(item, index);
+          value = this.#timeout === Infinity ? this.#mapper(item, index, signal) : this.#timed(item, index);
           if (isObject(value)) value = await value;
         } catch (error) {
-          if (!this.settled) throw error;
+          if (!this.#settled) throw error;
           failed = true;
           value = error;
         }
-        this.#deliver(index, failed ? { status: 'rejected', reason: value } : this.settled ? { status: 'fulfilled', value } : value);
+        this.#deliver(index, failed ? { status: 'rejected', reason: value } : this.#settled ? { status: 'fulfilled', value } : value);
       }
     } finally {
-      this.waiters?.delete(waiter);
+      if (waiter !== null) this.#waiters?.delete(waiter);
     }
   }
 
   /**
-   * Makes a stop of the map let `waiter` go, from its first wait on.
-   * @param {Waiter} waiter
+   * A worker's waiter (made the first time), which a stop of the map lets go.
+   * @param {Waiter | null} waiter
    */
   #watch(waiter) {
-    const waiters = this.waiters ?? this.#listen();
+    const waiters = this.#waiters ?? this.#listen();
+    waiter ??= new Waiter();
     waiters.add(waiter);
-    if (abortedOf.call(this.signal)) waiter.stop();
+    if (abortedOf.call(this.#signal)) waiter.stop();
     return waiter;
   }
 
@@ -262,7 +280,7 @@ class Mapping {
    * @param {number} index
    */
   #timed(item, index) {
-    return new Deadline((signal) => this.mapper(item, index, signal), this.timeout, this.signal, null).run();
+    return new Deadline((signal) => this.#mapper(item, index, signal), this.#timeout, this.#signal, null).run();
   }
 
   /**
@@ -280,7 +298,7 @@ class Mapping {
    * @param {number} index
    */
   #unmapped(index) {
-    if (this.settled && this.parent !== undefined && abortedOf.call(this.parent)) {
+    if (this.#settled && this.parent !== undefined && abortedOf.call(this.parent)) {
       this.#deliver(index, { status: 'rejected', reason: reasonOf.call(this.parent) });
     }
   }
@@ -292,17 +310,17 @@ class Mapping {
    * @returns {unknown}
    */
   #pull() {
-    this.inNext = true;
+    this.#inNext = true;
     let result;
     try {
-      result = this.next.call(this.iterator);
+      result = this.#next.call(this.#iterator);
     } finally {
-      this.inNext = false;
+      this.#inNext = false;
     }
-    if (abortedOf.call(this.signal) && !this.ended) {
-      if (this.async) quiet(result);
-      this.ended = true;
-      closeIterator(this.iterator);
+    if (abortedOf.call(this.#signal) && !this.#ended) {
+      if (this.#async) quiet(result);
+      this.#ended = true;
+      closeIterator(this.#iterator);
       return STOPPED;
     }
     return result;
@@ -310,9 +328,9 @@ class Mapping {
 
   /** Listens to the group's signal: see #stop. */
   #listen() {
-    const waiters = (this.waiters ??= new Set());
-    if (abortedOf.call(this.signal)) this.#stop();
-    else this.signal.addEventListener('abort', () => this.#stop(), ONCE);
+    const waiters = (this.#waiters ??= new Set());
+    if (abortedOf.call(this.#signal)) this.#stop();
+    else this.#signal.addEventListener('abort', () => this.#stop(), ONCE);
     return waiters;
   }
 
@@ -322,11 +340,11 @@ class Mapping {
    * whatever awaits a pull, an item or room go. Workers pull nothing more.
    */
   #stop() {
-    if (!this.ended && !this.inNext) {
-      this.ended = true;
-      closeIterator(this.iterator);
+    if (!this.#ended && !this.#inNext) {
+      this.#ended = true;
+      closeIterator(this.#iterator);
     }
-    for (const waiter of /** @type {Set<Waiter>} */ (this.waiters)) waiter.stop();
+    for (const waiter of /** @type {Set<Waiter>} */ (this.#waiters)) waiter.stop();
   }
 }
 
@@ -335,19 +353,21 @@ class Mapping {
  * in the order they arrive.
  */
 class Buffer {
-  /** @param {boolean} ordered */
+  #ordered;
+  /** @type {Map<number, unknown>} By index if ordered, else by arrival. */
+  #results = new Map();
+  /** The arrival index of the next result put, when not ordered. */
+  #arrived = 0;
+  /** @type {(() => void) | null} The consumer, waiting for a result. */
+  #waiting = null;
+  /** How many results the consumer has read. */
+  consumed = 0;
+  /** @type {Waiter[]} The workers waiting for room: each read wakes the first, the end wakes all. */
+  full = [];
+
+  /** @param {boolean} ordered in input order, or in the order results arrive */
   constructor(ordered) {
-    this.ordered = ordered;
-    /** @type {Map<number, unknown>} By index if ordered, else by arrival. */
-    this.results = new Map();
-    /** How many results the consumer has read. */
-    this.consumed = 0;
-    /** The arrival index of the next result put, when not ordered. */
-    this.arrived = 0;
-    /** @type {(() => void) | null} The consumer, waiting for a result. */
-    this.waiting = null;
-    /** @type {Waiter[]} The workers waiting for room: each read wakes the first, the end wakes all. */
-    this.full = [];
+    this.#ordered = ordered;
   }
 
   /**
@@ -355,7 +375,7 @@ class Buffer {
    * @param {unknown} result
    */
   put(index, result) {
-    this.results.set(this.ordered ? index : this.arrived++, result);
+    this.#results.set(this.#ordered ? index : this.#arrived++, result);
     this.arrive();
   }
 
@@ -369,27 +389,27 @@ class Buffer {
 
   /** Wakes the consumer: a result, or the end, has come. */
   arrive() {
-    const waiting = this.waiting;
-    this.waiting = null;
+    const waiting = this.#waiting;
+    this.#waiting = null;
     waiting?.();
   }
 
   /** Whether the consumer's next result is here. */
   ready() {
-    return this.results.has(this.consumed);
+    return this.#results.has(this.consumed);
   }
 
   /** The consumer's next result: a worker waiting for room may pull again. */
   take() {
-    const result = this.results.get(this.consumed);
-    this.results.delete(this.consumed++);
+    const result = this.#results.get(this.consumed);
+    this.#results.delete(this.consumed++);
     this.full.shift()?.wake();
     return result;
   }
 
   /** Settles once a result or the end arrives. */
   arrival() {
-    return new Promise((resolve) => { this.waiting = /** @type {() => void} */ (resolve); });
+    return new Promise((resolve) => { this.#waiting = /** @type {() => void} */ (resolve); });
   }
 
 }
@@ -402,51 +422,49 @@ class Buffer {
  * closure made per wait.
  */
 class Waiter {
-  constructor() {
-    /** @type {Settle | null} */
-    this.resolve = null;
-    /** @type {Settle | null} */
-    this.reject = null;
-    /** The map stopped: every wait from now on gives STOPPED at once. */
-    this.stopped = false;
-    this.capture = (/** @type {Settle} */ resolve, /** @type {Settle} */ reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    };
-    this.fulfilled = (/** @type {unknown} */ value) => this.#settle(this.resolve, value);
-    this.rejected = (/** @type {unknown} */ error) => this.#settle(this.reject, error);
-  }
+  /** @type {Settle | null} The resolve of the wait going on. */
+  #resolve = null;
+  /** @type {Settle | null} Its reject. */
+  #reject = null;
+  /** The map stopped: every wait from now on gives STOPPED at once. */
+  #stopped = false;
+  #capture = (/** @type {Settle} */ resolve, /** @type {Settle} */ reject) => {
+    this.#resolve = resolve;
+    this.#reject = reject;
+  };
+  #fulfilled = (/** @type {unknown} */ value) => this.#settle(this.#resolve, value);
+  #rejected = (/** @type {unknown} */ error) => this.#settle(this.#reject, error);
 
   /**
    * What `value` settles with (a rejection rejects), or STOPPED.
    * @param {unknown} value
    */
   wait(value) {
-    if (this.stopped) {
+    if (this.#stopped) {
       quiet(value);
       return Promise.resolve(STOPPED);
     }
     const promise = this.sleep();
     try {
-      then.call(Promise.resolve(value), this.fulfilled, this.rejected);
+      then.call(Promise.resolve(value), this.#fulfilled, this.#rejected);
     } catch (error) {
-      this.rejected(error);
+      this.#rejected(error);
     }
     return promise;
   }
 
   /** Settles once woken (undefined), or STOPPED. */
   sleep() {
-    return this.stopped ? Promise.resolve(STOPPED) : new Promise(this.capture);
+    return this.#stopped ? Promise.resolve(STOPPED) : new Promise(this.#capture);
   }
 
   wake() {
-    this.fulfilled(undefined);
+    this.#fulfilled(undefined);
   }
 
   stop() {
-    this.stopped = true;
-    this.fulfilled(STOPPED);
+    this.#stopped = true;
+    this.#fulfilled(STOPPED);
   }
 
   /**
@@ -455,7 +473,7 @@ class Waiter {
    */
   #settle(settle, value) {
     if (settle === null) return; // settled already: a stop came first
-    this.resolve = this.reject = null;
+    this.#resolve = this.#reject = null;
     settle(value);
   }
 }

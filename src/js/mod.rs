@@ -21,7 +21,7 @@ mod protocol;
 
 use wasm_bindgen::prelude::*;
 
-use crate::state::{Admit, Cause, Count, Ended, Next, Outcome, Settle, State, Status};
+use crate::state::{Admit, Cause, Count, Ended, Outcome, Settle, State, Status};
 use protocol::*;
 
 /// The group the class describes. A limit past `usize::MAX` (`as`
@@ -162,20 +162,8 @@ pub fn step(bits: u32, active: u32, queued: u32, limit: f64) -> u32 {
 
 #[inline(always)]
 fn steps(mut state: State<Count>) -> u32 {
-    let mut count = 0;
-    let mut skip = 0;
-    while count < COUNT_MAX {
-        match state.next() {
-            Some(Next::Admit(())) => count += 1,
-            // Admits and skips never mix: the group skips once it stopped.
-            Some(Next::Skip(())) => {
-                count += 1;
-                skip = SKIP;
-            }
-            None => break,
-        }
-    }
-    let code = if count == COUNT_MAX {
+    let (count, skip) = state.next_many(COUNT_MAX as usize);
+    let code = if state.has_next() {
         STEP_MORE
     } else {
         match state.settle() {
@@ -187,6 +175,8 @@ fn steps(mut state: State<Count>) -> u32 {
             Settle::Idle(Outcome::Cancelled) => STEP_CANCELLED,
         }
     };
+    let skip = if skip && count > 0 { SKIP } else { 0 };
+    let count = count as u32;
     let ready = if state.ready() { READY } else { 0 };
     answer(&state, code) | skip | ready | count << COUNT_SHIFT
 }

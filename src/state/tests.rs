@@ -289,6 +289,38 @@ fn a_queued_task_whose_deadline_passes_leaves_the_queue_and_fails() {
 }
 
 #[test]
+fn next_many_hands_back_what_next_would_one_by_one() {
+    let mut rng = Rng(0x5eed);
+    for _ in 0..2_000 {
+        let mut state = State::new(rng.below(2) == 0, Count(0));
+        state.set_limit(Some(rng.below(4) as usize));
+        for _ in 0..rng.below(8) {
+            state.go(());
+        }
+        state.set_limit([None, Some(0), Some(2), Some(5)][rng.below(4) as usize]);
+        if rng.below(3) == 0 {
+            state.abort(Cause::Cancel);
+        }
+        let mut one_by_one = state.clone();
+        let mut expected = (0, false);
+        while let Some(next) = one_by_one.next() {
+            expected = (expected.0 + 1, matches!(next, Next::Skip(())));
+        }
+        let max = rng.below(6) as usize;
+        let mut batch = state.clone();
+        let (count, skip) = batch.next_many(max);
+        assert_eq!(count, expected.0.min(max));
+        if count > 0 {
+            assert_eq!(skip, expected.1);
+        }
+        assert_eq!(batch.has_next(), expected.0 > max);
+        if count == expected.0 {
+            assert_eq!(batch, one_by_one, "the same state either way");
+        }
+    }
+}
+
+#[test]
 fn bits_carry_everything_but_the_counts_and_the_limit() {
     let mut states = Vec::new();
     for signal in [false, true] {

@@ -313,3 +313,29 @@ pub fn is_abort_of_fetch(error: &JsValue, reason: &JsValue, reason_itself: bool)
         get(error, "name").as_string().as_deref() == Some("AbortError")
     }
 }
+
+/// Counts the timers set through the global `setTimeout` from now on that
+/// are still pending: neither fired nor cleared. Returns a function giving
+/// the count.
+pub fn counted_timers() -> Function {
+    js(
+        "",
+        "const live = new Set();
+         const set = globalThis.setTimeout, clear = globalThis.clearTimeout;
+         globalThis.setTimeout = (f, ms, ...args) => {
+           const id = set((...a) => { live.delete(id); f(...a); }, ms, ...args);
+           live.add(id);
+           return id;
+         };
+         globalThis.clearTimeout = (id) => { live.delete(id); clear(id); };
+         return () => live.size;",
+    )
+    .call0(&JsValue::UNDEFINED)
+    .unwrap_throw()
+    .unchecked_into()
+}
+
+/// The `name` of a JS error, such as `AbortError` or `TimeoutError`.
+pub fn error_name(error: &JsValue) -> String {
+    get(error, "name").as_string().unwrap_or_default()
+}

@@ -94,6 +94,12 @@ test('withSignal: the failure is reported, running requests are aborted on the w
   for (const id of skipped) assert.equal(log[id], undefined, `#${id}: the server never saw it`);
   assert.ok(overlap(rows) <= 3, `${overlap(rows)} bars overlap, over the limit of 3`);
   assert.ok(errgroup.peak <= 3);
+  // The group's own counters, which the meters show, agree with the rows.
+  assert.deepEqual(errgroup.counted, {
+    succeeded: byState(rows, 'done').length,
+    failed: byState(rows, 'failed').length + aborted.length,
+    skipped: skipped.length,
+  });
   // Promise.all ran the same batch: the server saw every other request complete.
   const { promiseAll } = await page.evaluate(() => window.demo.runs);
   for (const row of promiseAll.rows) {

@@ -1,17 +1,19 @@
 // The README's examples are code that runs: every ```js block is executed
-// against the built package and the local test server, and the ```rust
-// block must be the tested tests/examples/fetch_all.rs, verbatim.
+// against the built package and the local test server, in Node 24 (the
+// first Node with `await using`), and the ```rust blocks must be tested
+// files of tests/examples/, verbatim.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startServer } from '../../scripts/test-server.mjs';
 
 const root = new URL('../../', import.meta.url);
+const node24 = new URL('tools/node_modules/node-24/bin/node', root).pathname;
 const readme = readFileSync(new URL('README.md', root), 'utf8');
 const blocks = (lang) => [...readme.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
 
@@ -29,7 +31,7 @@ test('every JavaScript example in the README runs', async () => {
       const file = join(dir, `example${i}.mjs`);
       writeFileSync(file, imports + urls + body);
       // Async: the test server answering the example runs in this process.
-      await promisify(execFile)(process.execPath, [file]);
+      await promisify(execFile)(node24, [file]);
     }
   } finally {
     server.close();
@@ -37,10 +39,14 @@ test('every JavaScript example in the README runs', async () => {
   }
 });
 
-test('the Rust example in the README is the tested tests/examples/fetch_all.rs', () => {
+test('every Rust example in the README is a tested file of tests/examples/, verbatim', () => {
   const rust = blocks('rust');
-  const tested = readFileSync(new URL('tests/examples/fetch_all.rs', root), 'utf8');
-  assert.ok(rust.some((code) => code === tested), 'README and tests/examples/fetch_all.rs differ');
+  const dir = new URL('tests/examples/', root);
+  const tested = readdirSync(dir).filter((name) => name.endsWith('.rs')).map((name) => readFileSync(new URL(name, dir), 'utf8'));
+  assert.ok(rust.length >= 4, 'the README has its Rust examples');
+  for (const [i, code] of rust.entries()) {
+    assert.ok(tested.includes(code), `the README's Rust block ${i + 1} is not a file of tests/examples/, verbatim`);
+  }
 });
 
 test("the README's size table is the built package's", async () => {

@@ -12,9 +12,10 @@ const chars: Promise<string[]> = ErrGroup.map('ab', (c) => c.toUpperCase());
   using scoped = new ErrGroup();
   scoped.go(() => undefined);
 }
-void first; void none; void limit; void fromPromises; void chars; void nothing; void ready;
+void first; void none; void limit; void fromPromises; void chars;
 const nothing: void = g.go(async (signal: AbortSignal) => { signal.throwIfAborted(); });
 const ready: Promise<void> = g.ready();
+void nothing; void ready;
 const ok: boolean = g.tryGo(() => 1);
 g.setLimit(3);
 const s: AbortSignal = g.signal;
