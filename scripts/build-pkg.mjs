@@ -199,6 +199,20 @@ await build({
   logLevel: 'warning',
 });
 
+// The worker pool, the second entry (wasm-errgroup/workers): no core.
+await build({
+  entryPoints: [join(root, 'src/js/workers/index.js')],
+  outfile: join(pkg, 'workers.js'),
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+copyFileSync(join(templates, 'workers.d.ts'), join(pkg, 'workers.d.ts'));
+
 // package.json: wasm-pack's fields (name, version, license, ...) plus ours.
 const generated = JSON.parse(readFileSync(join(work, 'package.json'), 'utf8'));
 const { files: _files, module: _module, types: _types, sideEffects: _sideEffects, main: _main, ...metadata } = generated;

@@ -15,10 +15,13 @@
 #             Chromium), tsc in five setups, and every environment of the
 #             README's "Where it runs" (tests/pkg/*.test.mjs); tests/js-core/
 #             checks that the core compiled to JavaScript answers as the
-#             wasm one; tests/demo/ drives the demo pages in headless Chromium
+#             wasm one; tests/demo/ drives the demo pages in headless Chromium;
+#             tests/workers/ runs the worker pool (wasm-errgroup/workers) in
+#             Node, Deno, Bun, Chromium, Firefox, WebKit and the bundlers
 #   js core   tests/js/ again, over the core compiled to JavaScript
 #             (tests/js-core/instantiate.mjs)
-#   bench     benches/run.mjs --smoke: the bench runs in every engine
+#   bench     benches/run.mjs --smoke: the bench runs in every engine;
+#             benches/md5all.mjs --smoke: the pool's bench runs
 #
 # Ends with one line "N passed, N failed" over all of them; exits non-zero if
 # anything failed. ENGINES="node chrome" runs a subset of engines.
@@ -78,6 +81,9 @@ check "clippy (wasm32, -D warnings)" cargo clippy --target wasm32-unknown-unknow
 check "clippy (all features)" cargo clippy --target wasm32-unknown-unknown --all-features -- -D warnings
 check "clippy (npm, no_std)" cargo clippy --target wasm32-unknown-unknown --no-default-features --features npm -- -D warnings
 check "tsc: src/js/*.js (checkJs)" tools/node_modules/.bin/tsc -p src/js
+check "tsc: src/js/workers" tools/node_modules/.bin/tsc -p src/js/workers
+check "examples/md5all: fmt, clippy" bash -c 'cargo fmt --manifest-path examples/md5all/Cargo.toml --check \
+  && cargo clippy --manifest-path examples/md5all/Cargo.toml --target wasm32-unknown-unknown -- -D warnings'
 cargo test --lib >"$LOG_DIR/host.log" 2>&1
 rc=$?; grep -E 'test result|FAILED|panicked' "$LOG_DIR/host.log" || true
 count_cargo "$LOG_DIR/host.log" "state machine (host)" "$rc"
@@ -127,7 +133,7 @@ for engine in ${ENGINES:-node chrome firefox webkit}; do
 done
 
 say "node --test"
-node --expose-gc --test tests/js/ tests/js-core/ tests/pkg/ tests/demo/ 2>&1 | tee "$LOG_DIR/js.log" | grep -E '^not ok|^# (pass|fail)|growth|bytes'
+node --expose-gc --test tests/js/ tests/js-core/ tests/pkg/ tests/demo/ tests/workers/ 2>&1 | tee "$LOG_DIR/js.log" | grep -E '^not ok|^# (pass|fail)|growth|bytes'
 rc=${PIPESTATUS[0]}
 p=$(awk '/^# pass/ {print $3}' "$LOG_DIR/js.log"); f=$(awk '/^# fail/ {print $3}' "$LOG_DIR/js.log")
 p=${p:-0}; f=${f:-0}; if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
@@ -149,6 +155,7 @@ say "bench (smoke)"
 # A few hundred tasks per scenario and engine, once: the bench still runs
 # and prints numbers. It asserts no time.
 check "bench smoke run (5 engines)" node benches/run.mjs --smoke --engines node,node22,chromium,firefox,webkit
+check "bench smoke: MD5All, pool" node benches/md5all.mjs --smoke
 
 say "summary"
 printf '%s\n' "${SUMMARY[@]}"

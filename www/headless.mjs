@@ -1,6 +1,7 @@
 // `./scripts/demo.sh --headless`: runs one batch on the demo page in headless
 // Chromium, prints its story, and writes screenshots of the JS page and the
-// Rust page at a desktop and a phone width.
+// Rust page at a desktop and a phone width; then MD5All (md5all.html) twice,
+// once with every file read and once with file 12 failing.
 //
 //   node www/headless.mjs [--out target/demo-screenshots]
 import { mkdirSync } from 'node:fs';
@@ -38,6 +39,7 @@ try {
     }
   }
   tell(story);
+  await md5All(browser);
 } finally {
   await browser.close();
   await server.close();
@@ -54,5 +56,29 @@ function tell({ settings, runs }) {
       console.log(`  #${String(row.id).padEnd(3)} ${row.state.padEnd(8)} ${when.padEnd(14)} server: ${row.server.padEnd(15)} ${row.detail}`);
     }
     console.log(`  ${run.outcome}; wall time ${run.wall} ms`);
+  }
+}
+
+/** MD5All on one thread and on a pool of 2 workers; then with a file that fails to read. */
+async function md5All(browser) {
+  for (const [name, failAt] of [['md5all', 0], ['md5all-failure', 12]]) {
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await tab.goto(`${server.origin}/md5all.html`);
+    await tab.waitForFunction(() => document.body.dataset.state === 'idle');
+    await tab.fill('[name=failAt]', String(failAt));
+    await tab.click('#run');
+    await tab.waitForFunction(() => window.demo?.state === 'done', null, { timeout: 120_000 });
+    const { runs, speedup } = await tab.evaluate(() => window.demo);
+    const file = join(values.out, `${name}.png`);
+    await tab.screenshot({ path: file, fullPage: true });
+    console.log(`\nMD5All, ${runs.one.files.length} files${failAt ? `, file ${failAt} fails to read` : ''} (screenshot: ${file})`);
+    for (const [key, run] of Object.entries(runs)) {
+      const states = {};
+      for (const { state } of run.files) states[state] = (states[state] ?? 0) + 1;
+      console.log(`  ${(key === 'one' ? 'one thread' : 'pool of 2').padEnd(11)} ${String(run.wall).padStart(5)} ms, `
+        + `${run.rate.toFixed(0).padStart(4)} MiB/s; ${Object.entries(states).map(([state, n]) => `${n} ${state}`).join(', ')}; ${run.outcome}`);
+    }
+    if (!failAt) console.log(`  the pool took ${speedup.toFixed(2)}× less time than one thread`);
+    await tab.close();
   }
 }

@@ -14,6 +14,11 @@
 //                          "completed", "failed", "dropped", "closed early" (the client went
 //                          away before the answer ended: an aborted fetch), or "open"
 // Requests that never arrived are not in the log.
+//
+// The MD5All page's generated files (www/md5all.js):
+//   GET /api/file?batch=B&id=N&kib=K          K KiB of bytes made from N, streamed
+//   GET /api/file?batch=B&id=N&kib=K&fail=1   the same, but the connection drops halfway
+// logged like /api/req, under `batch`.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -27,6 +32,8 @@ const MOUNTS = [
   ['/pkg/', join(root, 'pkg')],
   ['/p-map/', join(root, 'tools/node_modules/p-map')],
   ['/rust/', join(root, 'target/demo/rust')],
+  ['/md5all/', join(root, 'target/md5all')],
+  ['/md5all-src/', join(root, 'examples/md5all')],
   ['/', join(root, 'www')],
 ];
 const TYPES = {
@@ -40,6 +47,7 @@ export async function startDemoServer(port = 0) {
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     if (url.pathname === '/api/req') return mock(url, req, res, batches);
+    if (url.pathname === '/api/file') return file(url, res, batches);
     if (url.pathname === '/api/log') {
       const batch = batches.get(url.searchParams.get('batch')) ?? {};
       return send(res, 200, JSON.stringify(batch), 'application/json');
@@ -118,6 +126,57 @@ function mock(url, req, res, batches) {
   }
 }
 
+/** The bytes of generated files made so far, by "id/kib": made once, then served from memory. */
+const made = new Map();
+
+/** The bytes of generated file `id`: `kib` KiB from a xorshift seeded with it. */
+export function fileBytes(id, kib) {
+  const key = `${id}/${kib}`;
+  if (made.has(key)) return made.get(key);
+  if (made.size > 512) made.delete(made.keys().next().value);
+  const words = new Uint32Array(kib * 256);
+  let x = (id * 2654435761) >>> 0 || 1;
+  for (let i = 0; i < words.length; i++) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    words[i] = x >>> 0;
+  }
+  made.set(key, Buffer.from(words.buffer));
+  return made.get(key);
+}
+
+function file(url, res, batches) {
+  const batchId = url.searchParams.get('batch') ?? '-';
+  const id = Number(url.searchParams.get('id') ?? 0);
+  const kib = Math.min(Math.max(Number(url.searchParams.get('kib') ?? 1024) || 1, 1), 16 * 1024);
+  const fail = url.searchParams.get('fail') === '1';
+  if (!batches.has(batchId)) batches.set(batchId, {});
+  const record = { kind: fail ? 'drop' : 'ok', received: Date.now(), ended: null, outcome: 'open' };
+  batches.get(batchId)[id] = record;
+  const end = (outcome) => {
+    if (record.outcome !== 'open') return;
+    record.outcome = outcome;
+    record.ended = Date.now();
+  };
+  res.on('close', () => end(res.writableFinished ? 'completed' : 'closed early'));
+  const bytes = fileBytes(id, kib);
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
+  // In 256 KiB chunks, a macrotask apart, as a disk or a network would.
+  let at = 0;
+  const next = () => {
+    if (res.destroyed) return;
+    if (fail && at >= bytes.length / 2) {
+      end('dropped');
+      res.destroy();
+      return;
+    }
+    if (at >= bytes.length) return void res.end();
+    res.write(bytes.subarray(at, at + 262144));
+    at += 262144;
+    setImmediate(next);
+  };
+  next();
+}
+
 function serveFile(pathname, res) {
   for (const [prefix, dir] of MOUNTS) {
     if (!pathname.startsWith(prefix)) continue;
@@ -140,7 +199,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv
     if (error.code !== 'EADDRINUSE') throw error;
     server = await startDemoServer(0);
   }
-  console.log(`\nThe wasm-errgroup demo is at ${server.origin}/  (the Rust page: ${server.origin}/rust.html)`);
+  console.log(`\nThe wasm-errgroup demo is at ${server.origin}/  (the Rust page: ${server.origin}/rust.html;`
+    + ` MD5All on a worker pool: ${server.origin}/md5all.html)`);
   console.log('Ctrl-C stops it.\n');
   const stop = () => server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -72,7 +72,7 @@ export async function makeProject() {
       return JSON.parse(out.trim().split('\n').pop());
     },
     /** Opens `url` in `engine` and returns `window.result` once set; fails on page errors. */
-    async open(engine, url) {
+    async open(engine, url, timeout = 20_000) {
       if (engine === 'chromium') {
         browsers.chromium ??= await tools('playwright-core').chromium.launch({
           executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -84,7 +84,7 @@ export async function makeProject() {
         page.on('pageerror', (error) => errors.push(error));
         try {
           await page.goto(url);
-          const result = await page.waitForFunction(() => window.result, null, { timeout: 20_000 });
+          const result = await page.waitForFunction(() => window.result, null, { timeout });
           const value = await result.jsonValue();
           if (errors.length > 0) throw errors[0];
           return value;
@@ -95,7 +95,7 @@ export async function makeProject() {
       browsers[engine] ??= await openBrowser(engine);
       const browser = browsers[engine];
       await browser.goto(url);
-      const value = await browser.waitFor('window.result || (window.pageError && { pageError: String(window.pageError) })');
+      const value = await browser.waitFor('window.result || (window.pageError && { pageError: String(window.pageError) })', timeout);
       if (value.pageError) throw new Error(`${engine}: ${value.pageError}`);
       return value;
     },
