@@ -573,8 +573,20 @@ export class ErrGroup {
   #abort(reason) {
     const parent = this.#parent;
     if (parent !== null) parent.signal.removeEventListener('abort', parent.listener);
-    if (this.#controller === null) this.#reason = reason;
-    else this.#controller.abort(reason);
+    if (this.#controller === null) {
+      this.#reason = reason;
+    } else {
+      try {
+        this.#controller.abort(reason);
+      } catch (error) {
+        // A full stack stopped the abort: #catchUp finishes it. Else a
+        // listener threw through an EventTarget that lets it (happy-dom
+        // under Vitest): the group goes on, and the error is reported as
+        // uncaught, as a browser reports a listener's.
+        if (!abortedOf.call(this.#signal)) throw error;
+        queueMicrotask(() => { throw error; });
+      }
+    }
     // Forgotten last: if a full stack stopped this call, #catchUp finishes it.
     this.#parent = null;
   }
