@@ -129,3 +129,23 @@ async fn bad_timeouts_are_range_or_type_errors() {
 async fn counters_add_up() {
     run("countersAddUp").await;
 }
+
+#[wasm_bindgen_test]
+async fn free_skips_a_queue_stuck_behind_zero_once_the_running_tasks_end() {
+    run("freeSkipsAQueueStuckBehindZeroOnceTheRunningTasksEnd").await;
+}
+
+#[wasm_bindgen_test]
+async fn async_dispose_resolves_with_nothing_whatever_the_tasks_did() {
+    run("asyncDisposeResolvesWithNothingWhateverTheTasksDid").await;
+}
+
+#[wasm_bindgen_test]
+async fn a_map_deadline_covers_a_promise_item() {
+    run("aMapDeadlineCoversAPromiseItem").await;
+}
+
+#[wasm_bindgen_test]
+async fn a_task_another_task_starts_runs_on_a_later_microtask() {
+    run("aTaskAnotherTaskStartsRunsOnALaterMicrotask").await;
+}

@@ -76,3 +76,8 @@ async fn smaller_misuses_get_what_the_docs_say() {
 async fn as_many_groups_can_be_busy_as_memory_holds() {
     run("manyBusyGroups", Some(100_000)).await;
 }
+
+#[wasm_bindgen_test]
+async fn a_source_that_throws_as_it_starts_leaves_no_listener() {
+    run("aSourceThatThrowsAsItStartsLeavesNoListener", None).await;
+}

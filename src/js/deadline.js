@@ -27,7 +27,7 @@ export function checkTimeout(timeout, what) {
 }
 
 export class Deadline {
-  /** @type {(signal: AbortSignal) => unknown} */
+  /** @type {((signal: AbortSignal) => unknown) | null} */
   #task;
   /** @type {AbortSignal} */
   #signal;
@@ -39,7 +39,7 @@ export class Deadline {
   #timer;
 
   /**
-   * @param {(signal: AbortSignal) => unknown} task called with this deadline's signal by run()
+   * @param {((signal: AbortSignal) => unknown) | null} task called with this deadline's signal by run(), unless run() is given one
    * @param {number} timeout ms, finite
    * @param {AbortSignal | null} parent the group's signal, if it can abort
    * @param {((deadline: Deadline) => void) | null} expired told when the deadline passes, before the signal aborts
@@ -69,18 +69,18 @@ export class Deadline {
   }
 
   /**
-   * Calls the task with this deadline's signal, unless the deadline has
-   * passed, and returns what it returns; fails with the TimeoutError,
-   * whatever the task did, if the deadline passes before it ends.
-   * Released once the task ended.
+   * Calls the task (the one given, or the constructor's) with this
+   * deadline's signal, unless the deadline has passed, and returns what it
+   * returns; fails with the TimeoutError, whatever the task did, if the
+   * deadline passes before it ends. Released once the task ended.
    */
-  run() {
+  run(task = /** @type {(signal: AbortSignal) => unknown} */ (this.#task)) {
     if (this.reason !== undefined) {
       this.release();
       throw this.reason;
     }
     try {
-      const value = this.#task(this.#signal);
+      const value = task(this.#signal);
       if (isObject(value)) {
         return then.call(Promise.resolve(value), (result) => this.#ended(result), (error) => this.#ended(error, true));
       }

@@ -129,9 +129,11 @@ export class ErrGroup {
     if (value === SKIPPED || (this.#unusable !== null && this.#unusable !== disposed)) return;
     const admitted = this.#admitted;
     if (!keepsContext) {
+      // The tasks admitted so far; those their calls admit wait for a pass
+      // of their own, on a later microtask than the go() that admitted them.
       this.#starting = true;
       try {
-        while (admitted.length > 0) {
+        for (let count = admitted.length; count > 0; count--) {
           const entry = admitted.shift();
           admitted.shift();
           this.#run(entry);
@@ -139,6 +141,7 @@ export class ErrGroup {
       } finally {
         this.#starting = false;
       }
+      if (admitted.length > 0) this.#kick();
       return;
     }
     const entry = admitted.shift();
@@ -181,7 +184,7 @@ export class ErrGroup {
    */
   go(task, options) {
     checkFunction(task, 'ErrGroup.go: task');
-    const timeout = options === undefined ? Infinity : timeoutOf(options, 'ErrGroup.go');
+    const timeout = options === undefined || options === null ? Infinity : timeoutOf(options, 'ErrGroup.go');
     this.#check('ErrGroup.go');
     const answer = this.#ask(core.go);
     const code = (answer >> CODE_SHIFT) & CODE_MASK;
@@ -225,13 +228,13 @@ export class ErrGroup {
     this.#check('ErrGroup.ready');
     const answer = this.#ask(core.step);
     if ((answer & READY) !== 0) {
-      this.#apply(answer, undefined, false);
+      this.#apply(answer, undefined);
       return Promise.resolve();
     }
     const promise = deferred();
     (this.#readiness ??= []).push(capturedResolve);
     forget();
-    this.#apply(answer, undefined, false);
+    this.#apply(answer, undefined);
     return promise;
   }
 
@@ -248,7 +251,7 @@ export class ErrGroup {
       this.#limit = limit;
       throw error;
     }
-    this.#apply(answer, undefined, false);
+    this.#apply(answer, undefined);
     this.#kick();
   }
 
@@ -260,7 +263,7 @@ export class ErrGroup {
     forget();
     const answer = this.#ask(core.wait);
     (this.#waiters ??= []).push(resolve, reject);
-    this.#apply(answer, undefined, false);
+    this.#apply(answer, undefined);
     return promise;
   }
 
@@ -301,10 +304,16 @@ export class ErrGroup {
   free() {
     if (this.#unusable !== null) return;
     // A withSignal group closes once idle, as after wait(): its signal
-    // aborts then, and it stops listening to its parent. Disposed last: a
-    // full stack that stops this call leaves a group that can be freed again.
-    this.#apply(this.#ask(core.wait), undefined, true);
+    // aborts then, and it stops listening to its parent.
+    const answer = this.#ask(core.wait);
     this.#unusable = disposed;
+    try {
+      this.#apply(answer, undefined);
+    } catch (error) {
+      // A full stack stopped it: the group can be freed again.
+      this.#unusable = null;
+      throw error;
+    }
   }
 
   /**
@@ -318,8 +327,11 @@ export class ErrGroup {
     }
     if (this.#active === 0) return Promise.resolve();
     const promise = deferred();
-    (this.#waiters ??= []).push(capturedResolve, capturedResolve);
+    const resolve = capturedResolve;
     forget();
+    // Settled whatever the outcome, with nothing: the outcome is wait()'s.
+    const done = () => resolve();
+    (this.#waiters ??= []).push(done, done);
     return promise;
   }
 
@@ -418,7 +430,7 @@ export class ErrGroup {
       this.#bits = answer & STATE;
       this.#active--;
       this.#skipped++;
-      this.#apply(this.#ask(core.step), undefined, false);
+      this.#apply(this.#ask(core.step), undefined);
     } catch {
       // A trap: #trap settled everything.
     }
@@ -444,7 +456,7 @@ export class ErrGroup {
         this.#failed++;
         if ((answer & KEEP) !== 0) this.#error = error;
       }
-      this.#apply(answer, error, false);
+      this.#apply(answer, error);
       if (!keepsContext && !this.#starting && this.#admitted.length > 0) {
         // Calls the tasks this admitted now, rather than on a later microtask.
         this.#start(undefined);
@@ -468,7 +480,7 @@ export class ErrGroup {
       this.#expired++;
       this.#failed++;
       if ((answer & KEEP) !== 0) this.#error = deadline.reason;
-      this.#apply(answer, deadline.reason, false);
+      this.#apply(answer, deadline.reason);
     } catch {
       // A trap.
     }
@@ -481,7 +493,7 @@ export class ErrGroup {
    * @param {unknown} reason
    */
   #cancel(reason) {
-    this.#apply(this.#ask(core.cancel), reason, false);
+    this.#apply(this.#ask(core.cancel), reason);
   }
 
   /**
@@ -490,9 +502,8 @@ export class ErrGroup {
    * the pending wait() and ready() promises.
    * @param {number} answer
    * @param {unknown} reason what the signal aborts with if the group stopped just now
-   * @param {boolean} disposing free(): a queue nothing can start any more is skipped
    */
-  #apply(answer, reason, disposing) {
+  #apply(answer, reason) {
     for (;;) {
       this.#bits = answer & STATE;
       const count = answer >>> COUNT_SHIFT;
@@ -513,7 +524,7 @@ export class ErrGroup {
           break;
         case STEP_STUCK:
           // Nothing can raise the limit of a disposed group: skip its queue.
-          if (disposing) {
+          if (this.#unusable === disposed) {
             reason = new Error('wasm-errgroup: the group was disposed while tasks it can never start were queued');
             answer = this.#ask(core.cancel);
             continue;
@@ -522,6 +533,11 @@ export class ErrGroup {
         case STEP_BUSY:
           return;
         default:
+          // Idle: what is left in the queue expired there.
+          if (this.#expired !== 0) {
+            this.#queue = new Queue();
+            this.#expired = 0;
+          }
           this.#settle(answer);
           return;
       }

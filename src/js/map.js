@@ -181,13 +181,16 @@ class Mapping {
 
   /** Gets the source's iterator, makes the group and starts the first worker. */
   start() {
+    // Whatever user code this runs (the iterator's method and getters)
+    // runs before the group listens to the parent.
     [this.#iterator, this.#next, this.#async] = iterate(this.#items, this.#name);
     this.#items = undefined;
+    const closable = typeof (/** @type {{ return?: unknown }} */ (this.#iterator).return) === 'function';
     this.group = ErrGroup.withSignal(this.parent);
     this.group.setLimit(this.#limit);
     this.#signal = this.group.signal;
     // A source that can be closed is closed at once when the map stops.
-    if (typeof (/** @type {{ return?: unknown }} */ (this.#iterator).return) === 'function') this.#listen();
+    if (closable) this.#listen();
     this.group.tryGo(this.#worker);
   }
 
@@ -239,17 +242,23 @@ class Mapping {
         }
         let failed = false;
         let value;
+        // The item's deadline counts from now, its pull: a promise item
+        // that outlives it fails with its TimeoutError, unmapped.
+        const deadline = this.#timeout === Infinity ? null
+          : new Deadline(null, this.#timeout, signal, () => waiter?.fail(/** @type {Deadline} */ (deadline).reason));
         try {
           // Like p-map, a promise item is awaited in its slot; a rejected
           // one is the item's failure.
           if (isObject(item)) {
             item = await (waiter = this.#watch(waiter)).wait(item);
-            if (item === STOPPED) return this.#unmapped(index);
+            if (item === STOPPED) return this.#unmapped(index, deadline);
           }
-          if (abortedOf.call(signal)) return this.#unmapped(index);
-          value = this.#timeout === Infinity ? this.#mapper(item, index, signal) : this.#timed(item, index);
+          if (abortedOf.call(signal)) return this.#unmapped(index, deadline);
+          value = deadline === null ? this.#mapper(item, index, signal)
+            : deadline.run((itemSignal) => this.#mapper(item, index, itemSignal));
           if (isObject(value)) value = await value;
         } catch (error) {
+          deadline?.release();
           if (!this.#settled) throw error;
           failed = true;
           value = error;
@@ -274,16 +283,6 @@ class Mapping {
   }
 
   /**
-   * Calls the mapper with a signal of its own, which aborts when the
-   * item's deadline passes: `timeout` ms after it was pulled.
-   * @param {unknown} item
-   * @param {number} index
-   */
-  #timed(item, index) {
-    return new Deadline((signal) => this.#mapper(item, index, signal), this.#timeout, this.#signal, null).run();
-  }
-
-  /**
    * @param {number} index
    * @param {unknown} result
    */
@@ -296,8 +295,10 @@ class Mapping {
    * An item pulled but never mapped: the map stopped first. mapSettled
    * reports it as rejected with the parent's reason.
    * @param {number} index
+   * @param {Deadline | null} deadline its deadline, which will never matter
    */
-  #unmapped(index) {
+  #unmapped(index, deadline) {
+    deadline?.release();
     if (this.#settled && this.parent !== undefined && abortedOf.call(this.parent)) {
       this.#deliver(index, { status: 'rejected', reason: reasonOf.call(this.parent) });
     }
@@ -460,6 +461,14 @@ class Waiter {
 
   wake() {
     this.#fulfilled(undefined);
+  }
+
+  /**
+   * Rejects the wait going on, if one is: an item's deadline passed.
+   * @param {unknown} error
+   */
+  fail(error) {
+    this.#rejected(error);
   }
 
   stop() {

@@ -413,6 +413,63 @@ export const cases = {
     return 'timeout is a number of ms from 0 to 2^31 - 1, or Infinity; anything else throws and queues nothing';
   },
 
+  async freeSkipsAQueueStuckBehindZeroOnceTheRunningTasksEnd(ErrGroup) {
+    for (const group of [new ErrGroup(), ErrGroup.withSignal()]) {
+      let queuedRan = false;
+      group.setLimit(1);
+      group.go(() => sleep(10));
+      group.go(() => { queuedRan = true; });
+      group.setLimit(0);
+      const waited = outcome(group.wait());
+      const ready = group.ready();
+      group.free();
+      const { error } = await waited;
+      check(error instanceof Error && /disposed while tasks it can never start were queued/.test(error.message),
+        `wait() gave ${error}`);
+      await ready;
+      check(!queuedRan && group.queued === 0, 'the stuck task ran, or is still queued');
+    }
+    return 'free() while a task runs and another waits behind a limit of 0: once the running one ends, the queue is skipped and wait() rejects';
+  },
+
+  async asyncDisposeResolvesWithNothingWhateverTheTasksDid(ErrGroup) {
+    const adopted = { then(resolve, reject) { reject(new Error('adopted')); } };
+    for (const failure of [new Error('plain'), adopted]) {
+      const group = new ErrGroup();
+      group.go(async () => { await sleep(1); throw failure; });
+      const { value, error } = await outcome(group[asyncDispose]());
+      check(value === undefined && error === undefined, `disposing gave ${value ?? error}`);
+    }
+    const aborted = ErrGroup.withSignal();
+    aborted.go(() => sleep(5));
+    aborted.abort(adopted);
+    const { value, error } = await outcome(aborted[asyncDispose]());
+    check(value === undefined && error === undefined, `disposing an aborted group gave ${value ?? error}`);
+    return '[Symbol.asyncDispose]() resolves with undefined whatever a task threw or the group was aborted with, thenables too';
+  },
+
+  async aMapDeadlineCoversAPromiseItem(ErrGroup) {
+    const { error } = await outcome(ErrGroup.map([never], (x) => x, { timeout: 20 }));
+    check(error?.name === 'TimeoutError', `map over a never-settling item with a deadline gave ${error}`);
+    const late = await ErrGroup.mapSettled([sleep(200).then(() => 1), 2], (x) => x, { timeout: 20 });
+    equal(late.map((r) => r.status), ['rejected', 'fulfilled'], 'statuses');
+    check(late[0].reason?.name === 'TimeoutError', 'the late item failed with a TimeoutError');
+    return "an item's deadline counts from its pull: a promise item that outlives it fails with its TimeoutError";
+  },
+
+  async aTaskAnotherTaskStartsRunsOnALaterMicrotask(ErrGroup) {
+    const order = [];
+    const group = new ErrGroup();
+    group.go(() => {
+      queueMicrotask(() => order.push('microtask queued first'));
+      group.go(() => order.push('child'));
+      order.push('parent');
+    });
+    await group.wait();
+    equal(order, ['parent', 'microtask queued first', 'child'], 'order');
+    return 'a task that go() admits from inside a task is called on a later microtask, in every engine';
+  },
+
   async countersAddUp(ErrGroup) {
     const group = ErrGroup.withSignal();
     group.setLimit(2);

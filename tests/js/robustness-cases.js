@@ -312,6 +312,24 @@ export const cases = {
     return 'free() on a group stuck behind a limit of 0 skips its queue, rejects wait() and aborts its signal';
   },
 
+  async aSourceThatThrowsAsItStartsLeavesNoListener(ErrGroup) {
+    const parent = new AbortController();
+    let added = 0;
+    let removed = 0;
+    const signal = parent.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args) => { added++; add(...args); };
+    signal.removeEventListener = (...args) => { removed++; remove(...args); };
+    const throwing = { [Symbol.iterator]: () => ({ next: () => ({ done: true }), get return() { throw new Error('return getter'); } }) };
+    for (let i = 0; i < 3; i++) {
+      const error = await ErrGroup.map(throwing, (x) => x, { signal }).then(() => null, (e) => e);
+      check(error?.message === 'return getter', `map over a source whose return getter throws gave ${error}`);
+    }
+    check(added === removed, `${added - removed} listeners left on the parent`);
+    return 'a map whose source throws as it starts leaves no listener on its parent';
+  },
+
   async smallerOnes(ErrGroup) {
     const group = new ErrGroup();
     group.setLimit(2 ** 32);
