@@ -109,10 +109,11 @@ export declare class ErrGroup implements Disposable, AsyncDisposable {
    * slows the pulling down, and never holds more than `limit` results.
    *
    * The first failure aborts every running mapper's `signal` and pulls
-   * nothing more (the source is closed with `return()`); results that had
-   * arrived are still yielded, and then the failure is thrown from the
-   * loop once the running mappers have ended. If `options.signal` aborts,
-   * the same happens, with its reason.
+   * nothing more (the source is closed with `return()`); the results that
+   * had arrived are still yielded (in input order, up to the first item
+   * whose result never came, when `ordered`), and then the failure is
+   * thrown from the loop once the running mappers have ended. If
+   * `options.signal` aborts, the same happens, with its reason.
    *
    * Leaving the loop early (`break`, `return`, a throw in its body)
    * aborts the running mappers' `signal` with an `AbortError`, pulls
@@ -122,7 +123,11 @@ export declare class ErrGroup implements Disposable, AsyncDisposable {
    * ignores its signal holds the exit until it ends.
    *
    * With `settled: true` it yields a `PromiseSettledResult` per item
-   * instead, and a failure stops nothing, as `mapSettled`.
+   * instead, and a failure stops nothing, as `mapSettled`. An abort of
+   * `options.signal` still ends it: the items pulled but never mapped are
+   * yielded as `rejected` with the signal's reason, and then the loop
+   * throws that reason (where `mapSettled` resolves with the entries it
+   * has: a loop has no other way to say that items were left out).
    *
    * Throws `TypeError` or `RangeError` at once for bad arguments.
    */
@@ -165,9 +170,10 @@ export declare class ErrGroup implements Disposable, AsyncDisposable {
    * cost nothing of this: no timer, no signal of their own.
    *
    * Throws `TypeError` if `task` is not a function or `options` not an
-   * object, `RangeError` for a `timeout` that is not a number of ms from 0
-   * to 2^31 - 1 or `Infinity` (none), and `Error` if the group came from
-   * `withSignal` and has settled, or was disposed; nothing is queued then.
+   * object, `RangeError` for a `timeout` that is not a whole number of ms
+   * from 0 to 2^31 - 1 or `Infinity` (none), and `Error` if the group came
+   * from `withSignal` and has settled, or was disposed; nothing is queued
+   * then.
    */
   go(task: (signal: AbortSignal) => unknown, options?: GoOptions): void;
 
@@ -225,7 +231,7 @@ export declare class ErrGroup implements Disposable, AsyncDisposable {
    * A task that never settles keeps it pending forever: pass
    * `AbortSignal.timeout(ms)` as the parent and let tasks honour their
    * signal to bound it. So does a queue behind `setLimit(0)`, until the
-   * limit is raised or the group is disposed.
+   * limit is raised, or the group is aborted (`abort()`) or disposed.
    */
   wait(): Promise<void>;
 
@@ -306,8 +312,8 @@ export declare class ErrGroup implements Disposable, AsyncDisposable {
 /** Options of `ErrGroup.prototype.go`. */
 export interface GoOptions {
   /**
-   * The task's deadline, in ms from the `go()` call: a number from 0 to
-   * 2^31 - 1, or `Infinity` (the default) for none.
+   * The task's deadline, in ms from the `go()` call: a whole number from 0
+   * to 2^31 - 1, or `Infinity` (the default) for none.
    */
   timeout?: number;
 }
@@ -328,8 +334,8 @@ export interface MapOptions {
    * Each item's deadline, in ms from when it was pulled: its mapper gets a
    * signal of its own, which aborts with a `TimeoutError` `DOMException`
    * then (or when the map's does), and the item fails with that error
-   * when its mapper ends. A number from 0 to 2^31 - 1, or `Infinity` (the
-   * default) for none.
+   * when its mapper ends. A whole number from 0 to 2^31 - 1, or `Infinity`
+   * (the default) for none.
    */
   timeout?: number;
 }
