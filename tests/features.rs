@@ -66,6 +66,11 @@ async fn map_iterable_settled_yields_every_outcome() {
 }
 
 #[wasm_bindgen_test]
+async fn map_iterable_settled_ends_with_the_reason_of_an_abort() {
+    run("mapIterableSettledEndsWithTheReasonOfAnAbort").await;
+}
+
+#[wasm_bindgen_test]
 async fn map_iterable_checks_its_arguments_at_once() {
     run("mapIterableChecksItsArgumentsAtOnce").await;
 }

@@ -202,6 +202,24 @@ export const cases = {
     return 'settled: true yields a PromiseSettledResult per item, and a failure stops nothing';
   },
 
+  async mapIterableSettledEndsWithTheReasonOfAnAbort(ErrGroup) {
+    const controller = new AbortController();
+    const results = [];
+    const { error } = await outcome((async () => {
+      for await (const result of ErrGroup.mapIterable(counting(100), async (x, i, signal) => {
+        if (x === 2) controller.abort('stop');
+        if (x > 0) await sleep(1);
+        if (signal.aborted && x > 2) throw signal.reason;
+        return x;
+      }, { limit: 2, signal: controller.signal, settled: true })) results.push(result);
+    })());
+    check(error === 'stop', `the loop threw ${error}`);
+    check(results.length >= 2 && results.length < 100, `${results.length} results`);
+    equal(results.slice(0, 2), [{ status: 'fulfilled', value: 0 }, { status: 'fulfilled', value: 1 }], 'the first results');
+    check(results.every((r) => r.status === 'fulfilled' || r.reason === 'stop'), 'every rejection is the reason');
+    return "settled: true yields what was pulled, then throws options.signal's reason";
+  },
+
   async mapIterableChecksItsArgumentsAtOnce(ErrGroup) {
     const bad = [
       [() => ErrGroup.mapIterable(5, (x) => x), TypeError],
