@@ -129,6 +129,14 @@ export declare class ErrGroup implements Disposable, AsyncDisposable {
    * throws that reason (where `mapSettled` resolves with the entries it
    * has: a loop has no other way to say that items were left out).
    *
+   * It returns an async iterator with an async generator's methods, and
+   * `[Symbol.asyncDispose]` for `await using` (which leaves as `return()`
+   * does). `next()` calls that overlap are answered in order. `return()`
+   * and `throw(e)` leave as the loop does, and settle once the running
+   * mappers have ended (`throw` then rejects with `e`); a `next()` still
+   * pending then resolves as done. Before the first `next()`, they open
+   * nothing.
+   *
    * Throws `TypeError` or `RangeError` at once for bad arguments.
    */
   static mapIterable<T, R>(

@@ -12,6 +12,8 @@ import { ErrGroup, shapes, timeoutOf } from './errgroup.js';
 const then = Promise.prototype.then;
 /** What a pull, an awaited item or a wait for room gives once the map has stopped. */
 const STOPPED = Symbol('stopped');
+/** An empty slot of mapIterable's results. */
+const EMPTY = Symbol('empty');
 const ONCE = Object.freeze({ once: true });
 /** Where `for await` looks for an iterator, in order. */
 const ITERATORS = /** @type {const} */ ([[Symbol.asyncIterator, true], [Symbol.iterator, false]]);
@@ -65,48 +67,129 @@ export function mapIterable(items, mapper, options) {
     settled = checkBoolean(flags.settled, false, 'ErrGroup.mapIterable: options.settled');
   }
   const mapping = new Mapping('ErrGroup.mapIterable', items, mapper, options, settled);
-  mapping.buffer = new Buffer(ordered);
-  return stream(mapping);
+  return /** @type {AsyncGenerator<unknown, undefined, undefined>} */ (/** @type {unknown} */ (new Stream(mapping, ordered)));
 }
 
+/** Where `await using` looks for an async disposer, as the class's. */
+const asyncDispose = Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
+const DONE = Object.freeze({ value: undefined, done: true });
+/** A Stream's states: before its first next(), while it yields, and once done, failed or left. */
+const NEW = 0;
+const OPEN = 1;
+const CLOSED = 2;
+
 /**
- * The consumer's side of mapIterable: it starts the workers at the first
- * `next()`, and leaving the loop early stops them and waits for them.
- * @param {Mapping} mapping
+ * The consumer's side of mapIterable: the async iterator that `for await`
+ * reads, with an async generator's methods. Nothing runs before the first
+ * `next()`; a result that finds a `next()` waiting settles it at once.
+ * Leaving (`return()`, `throw()`, `await using`) stops the workers and
+ * settles once they have ended.
  */
-async function* stream(mapping) {
-  const buffer = /** @type {Buffer} */ (mapping.buffer);
-  mapping.start();
-  // Once every worker has ended: whether a failure or an abort ended them.
-  let ended = false;
-  let failed = false;
-  let failure = /** @type {unknown} */ (undefined);
-  then.call(mapping.outcome(), () => {
-    ended = true;
-    buffer.arrive();
-  }, (error) => {
-    ended = failed = true;
-    failure = error;
-    buffer.arrive();
-  });
-  try {
-    for (;;) {
-      if (buffer.ready()) {
-        yield buffer.take();
-      } else if (ended) {
-        if (failed) throw failure;
-        return undefined;
-      } else {
-        await buffer.arrival();
+class Stream {
+  /** @type {Mapping} */
+  #mapping;
+  #buffer;
+  #state = NEW;
+  /** Every worker has ended. */
+  #ended = false;
+  /** @type {{ error: unknown } | null} The failure that ended them, if one did. */
+  #failure = null;
+  /** @type {Promise<unknown> | null} Settles once they have ended, from the first next() on. */
+  #end = null;
+  /** @type {Settle[]} The next() calls waiting, as resolve/reject pairs, oldest first. */
+  #pending = [];
+
+  /**
+   * @param {Mapping} mapping
+   * @param {boolean} ordered
+   */
+  constructor(mapping, ordered) {
+    this.#mapping = mapping;
+    this.#buffer = mapping.buffer = new Buffer(ordered, () => this.#drain());
+  }
+
+  next() {
+    if (this.#state === NEW) {
+      this.#state = OPEN;
+      try {
+        this.#mapping.start();
+      } catch (error) {
+        this.#state = CLOSED;
+        return Promise.reject(error);
       }
+      this.#end = then.call(this.#mapping.outcome(), () => this.#finish(null), (error) => this.#finish({ error }));
     }
-  } finally {
-    if (!ended) {
-      // Left early (break, return, a throw in the loop body): stop the
-      // workers and wait for the mappers still running.
-      mapping.group.abort(new DOMException('wasm-errgroup: the loop over mapIterable() was left', 'AbortError'));
-      while (!ended) await buffer.arrival();
+    if (this.#state === CLOSED) return Promise.resolve(DONE);
+    if (this.#pending.length === 0 && this.#buffer.ready()) return Promise.resolve({ value: this.#buffer.take(), done: false });
+    return new Promise((resolve, reject) => {
+      this.#pending.push(resolve, reject);
+      this.#drain();
+    });
+  }
+
+  /** @param {unknown} [value] */
+  return(value) {
+    return this.#leave(() => ({ value, done: true }));
+  }
+
+  /** @param {unknown} error */
+  throw(error) {
+    return this.#leave(() => { throw error; });
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  /** For `await using`: leaves as `return()` does, and resolves with nothing. */
+  [asyncDispose]() {
+    return then.call(this.return(), ignore);
+  }
+
+  /**
+   * Every worker has ended.
+   * @param {{ error: unknown } | null} failure
+   */
+  #finish(failure) {
+    this.#ended = true;
+    this.#failure = failure;
+    this.#drain();
+  }
+
+  /** Settles the waiting next() calls that can be: with results, then with the end. */
+  #drain() {
+    const pending = this.#pending;
+    while (pending.length > 0) {
+      const ready = this.#state === OPEN && this.#buffer.ready();
+      if (!ready && this.#state === OPEN && !this.#ended) return;
+      const resolve = /** @type {Settle} */ (pending.shift());
+      const reject = /** @type {Settle} */ (pending.shift());
+      if (ready) {
+        resolve({ value: this.#buffer.take(), done: false });
+        continue;
+      }
+      const failure = this.#state === OPEN ? this.#failure : null;
+      this.#state = CLOSED;
+      if (failure === null) resolve(DONE);
+      else reject(failure.error);
     }
+  }
+
+  /**
+   * return() and throw(): stops the workers unless they ended, and settles
+   * with `finish` once they have.
+   * @param {() => unknown} finish
+   * @returns {Promise<unknown>}
+   */
+  #leave(finish) {
+    this.#state = CLOSED;
+    this.#drain();
+    const end = this.#end;
+    if (end === null) return new Promise((resolve) => resolve(finish()));
+    if (!this.#ended) {
+      this.#mapping.group.abort(new DOMException('wasm-errgroup: the loop over mapIterable() was left', 'AbortError'));
+    }
+    return then.call(end, finish);
   }
 }
 
@@ -355,20 +438,28 @@ class Mapping {
  */
 class Buffer {
   #ordered;
-  /** @type {Map<number, unknown>} By index if ordered, else by arrival. */
-  #results = new Map();
+  /**
+   * By index if ordered, else by arrival, at `key & (length - 1)`: the keys
+   * waiting are `consumed` and up, fewer than its length, a power of two.
+   * @type {unknown[]}
+   */
+  #results = new Array(8).fill(EMPTY);
   /** The arrival index of the next result put, when not ordered. */
   #arrived = 0;
-  /** @type {(() => void) | null} The consumer, waiting for a result. */
-  #waiting = null;
+  /** Told when a result, or the end, has come. */
+  #arrive;
   /** How many results the consumer has read. */
   consumed = 0;
   /** @type {Waiter[]} The workers waiting for room: each read wakes the first, the end wakes all. */
   full = [];
 
-  /** @param {boolean} ordered in input order, or in the order results arrive */
-  constructor(ordered) {
+  /**
+   * @param {boolean} ordered in input order, or in the order results arrive
+   * @param {() => void} arrive told when a result, or the end, has come
+   */
+  constructor(ordered, arrive) {
     this.#ordered = ordered;
+    this.#arrive = arrive;
   }
 
   /**
@@ -376,8 +467,24 @@ class Buffer {
    * @param {unknown} result
    */
   put(index, result) {
-    this.#results.set(this.#ordered ? index : this.#arrived++, result);
-    this.arrive();
+    const key = this.#ordered ? index : this.#arrived++;
+    if (key - this.consumed >= this.#results.length) this.#grow(key);
+    const results = this.#results;
+    results[key & (results.length - 1)] = result;
+    this.#arrive();
+  }
+
+  /**
+   * Doubles the ring until `key` fits in it.
+   * @param {number} key
+   */
+  #grow(key) {
+    const old = this.#results;
+    let length = old.length * 2;
+    while (key - this.consumed >= length) length *= 2;
+    const results = new Array(length).fill(EMPTY);
+    for (let at = this.consumed; at < this.consumed + old.length; at++) results[at & (length - 1)] = old[at & (old.length - 1)];
+    this.#results = results;
   }
 
   /** The source ended: the workers waiting for room have nothing left to pull. */
@@ -385,34 +492,23 @@ class Buffer {
     const full = this.full;
     this.full = [];
     for (const waiter of full) waiter.wake();
-    this.arrive();
-  }
-
-  /** Wakes the consumer: a result, or the end, has come. */
-  arrive() {
-    const waiting = this.#waiting;
-    this.#waiting = null;
-    waiting?.();
+    this.#arrive();
   }
 
   /** Whether the consumer's next result is here. */
   ready() {
-    return this.#results.has(this.consumed);
+    return this.#results[this.consumed & (this.#results.length - 1)] !== EMPTY;
   }
 
   /** The consumer's next result: a worker waiting for room may pull again. */
   take() {
-    const result = this.#results.get(this.consumed);
-    this.#results.delete(this.consumed++);
+    const results = this.#results;
+    const at = this.consumed++ & (results.length - 1);
+    const result = results[at];
+    results[at] = EMPTY;
     this.full.shift()?.wake();
     return result;
   }
-
-  /** Settles once a result or the end arrives. */
-  arrival() {
-    return new Promise((resolve) => { this.#waiting = /** @type {() => void} */ (resolve); });
-  }
-
 }
 
 /** @typedef {(value?: unknown) => void} Settle */
@@ -488,7 +584,7 @@ class Waiter {
 }
 
 // One of each kept alive, for their hidden classes: see `shapes`.
-shapes.push(new Mapping('', [], ignore, undefined, false), new Buffer(true), new Waiter());
+shapes.push(new Mapping('', [], ignore, undefined, false), new Buffer(true, ignore), new Waiter());
 
 /**
  * @param {unknown} value
