@@ -107,7 +107,10 @@ export const cases = {
     for await (const value of ErrGroup.mapIterable(source, async (x, i, signal) => {
       running++;
       try {
-        if (x === 0) return x;
+        if (x === 0) {
+          await sleep(5); // the next two mappers start meanwhile
+          return x;
+        }
         await new Promise((resolve) => signal.addEventListener('abort', resolve));
         reasons.push(signal.reason?.name);
         await sleep(10); // still running for a while after the abort
