@@ -26,15 +26,21 @@ export function checkTimeout(timeout, what) {
   return /** @type {number} */ (timeout);
 }
 
+/**
+ * The deadlines that follow each group signal, and its one listener: a
+ * group with many timed tasks adds one listener, not one a task (Node
+ * warns past 10 on one signal).
+ * @type {WeakMap<AbortSignal, { deadlines: Set<Deadline>, listener: () => void }>}
+ */
+const followers = new WeakMap();
+
 export class Deadline {
   /** @type {((signal: AbortSignal) => unknown) | null} */
   #task;
-  /** @type {AbortSignal} */
-  #signal;
-  /** @type {AbortSignal | null} */
-  #parent;
-  /** @type {(() => void) | null} */
-  #listener = null;
+  /** @type {AbortController} */
+  #controller;
+  /** @type {AbortSignal | null} The group's signal, while this follows it. */
+  #parent = null;
   /** @type {ReturnType<typeof setTimeout>} */
   #timer;
 
@@ -46,9 +52,7 @@ export class Deadline {
    */
   constructor(task, timeout, parent, expired) {
     this.#task = task;
-    const controller = new AbortController();
-    this.#signal = controller.signal;
-    this.#parent = parent;
+    const controller = this.#controller = new AbortController();
     /** @type {DOMException | undefined} The TimeoutError, once the deadline passed. */
     this.reason = undefined;
     /** Its group keeps it in the queue: see ErrGroup#expire. */
@@ -57,8 +61,16 @@ export class Deadline {
       if (abortedOf.call(parent)) {
         controller.abort(reasonOf.call(parent));
       } else {
-        this.#listener = () => controller.abort(reasonOf.call(parent));
-        parent.addEventListener('abort', this.#listener);
+        this.#parent = parent;
+        let followed = followers.get(parent);
+        if (followed === undefined) {
+          /** @type {{ deadlines: Set<Deadline>, listener: () => void }} */
+          const relay = { deadlines: new Set(), listener: () => Deadline.#aborted(parent, relay) };
+          followed = relay;
+          followers.set(parent, followed);
+          parent.addEventListener('abort', followed.listener);
+        }
+        followed.deadlines.add(this);
       }
     }
     this.#timer = setTimeout(() => {
@@ -80,7 +92,7 @@ export class Deadline {
       throw this.reason;
     }
     try {
-      const value = task(this.#signal);
+      const value = task(this.#controller.signal);
       if (isObject(value)) {
         return then.call(Promise.resolve(value), (result) => this.#ended(result), (error) => this.#ended(error, true));
       }
@@ -101,12 +113,41 @@ export class Deadline {
     return value;
   }
 
-  /** The task ended, or will never start: no timer, no listener left. */
+  /** The task ended, or will never start: no timer, and its group's signal not followed. */
   release() {
     clearTimeout(this.#timer);
-    if (this.#listener !== null) {
-      /** @type {AbortSignal} */ (this.#parent).removeEventListener('abort', this.#listener);
-      this.#listener = null;
+    const parent = this.#parent;
+    if (parent === null) return;
+    this.#parent = null;
+    const followed = followers.get(parent);
+    if (followed === undefined) return;
+    followed.deadlines.delete(this);
+    if (followed.deadlines.size === 0) {
+      followers.delete(parent);
+      parent.removeEventListener('abort', followed.listener);
+    }
+  }
+
+  /**
+   * A group's signal aborted: each deadline following it aborts with its
+   * reason. A listener of a task's signal that throws is reported as
+   * uncaught, as a browser reports a listener's, and the rest go on.
+   * @param {AbortSignal} parent
+   * @param {{ deadlines: Set<Deadline>, listener: () => void }} followed
+   */
+  static #aborted(parent, followed) {
+    followers.delete(parent);
+    parent.removeEventListener('abort', followed.listener);
+    const reason = reasonOf.call(parent);
+    const deadlines = [...followed.deadlines];
+    followed.deadlines.clear();
+    for (const deadline of deadlines) {
+      deadline.#parent = null;
+      try {
+        deadline.#controller.abort(reason);
+      } catch (error) {
+        queueMicrotask(() => { throw error; });
+      }
     }
   }
 }

@@ -240,3 +240,39 @@ test("an abort listener that aborts the group's parent, then calls go(), gets th
   await sleep(1);
   assert.deepEqual(log, ['queued 0, active 0']);
 });
+
+test('many timed tasks in one group add one listener to its signal, and none once they ended', async () => {
+  const warnings = [];
+  const record = (warning) => warnings.push(warning.name);
+  process.on('warning', record);
+  try {
+    const group = ErrGroup.withSignal();
+    const failure = new Error('first');
+    const reasons = [];
+    for (let i = 0; i < 50; i++) {
+      group.go(async (signal) => {
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        reasons.push(signal.reason);
+      }, { timeout: 60_000 });
+    }
+    await sleep(1);
+    assert.equal(getEventListeners(group.signal, 'abort').length, 1, 'one listener for 50 deadlines');
+    group.go(() => { throw failure; });
+    await assert.rejects(group.wait(), (error) => error === failure);
+    assert.equal(reasons.length, 50);
+    assert.ok(reasons.every((reason) => reason === failure), 'every timed task saw the group fail');
+    assert.equal(getEventListeners(group.signal, 'abort').length, 0, 'no listener left');
+
+    const ended = ErrGroup.withSignal();
+    for (let i = 0; i < 50; i++) ended.go(async () => sleep(1), { timeout: 60_000 });
+    await sleep(1);
+    assert.equal(getEventListeners(ended.signal, 'abort').length, 1);
+    await sleep(20);
+    assert.equal(getEventListeners(ended.signal, 'abort').length, 0, 'no listener once the timed tasks ended');
+    await ended.wait();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(warnings, [], 'no MaxListenersExceededWarning');
+  } finally {
+    process.off('warning', record);
+  }
+});
