@@ -83,8 +83,9 @@ const task = (spec) => (signal) => {
     if (spec.kind === 'reject') throw failure(spec);
   })();
   // Registered before the group's own reaction, so it runs just before it.
-  // A timed task's deadline hears of the end first and tells the group one
-  // reaction later: so is the end logged.
+  // A timed task's end reaches the group one reaction later, through its
+  // deadline's (src/js/deadline.js): so is it logged, and failures are
+  // logged in the order the group hears of them.
   const heard = spec.timeout === undefined ? body : body.then();
   heard.then(() => { running--; ev('end', spec.id, true); }, () => { running--; ev('end', spec.id, false); });
   return body;
