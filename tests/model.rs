@@ -681,8 +681,11 @@ fn check(
                     _ if skipped_then || (parent_aborted && outcome == "parent") => "parent".into(),
                     _ => "ok".into(),
                 };
-                if !same(outcome, &expected, &seen_timeout) || now > running {
+                if !same(outcome, &expected, &seen_timeout) {
                     return at(format!("wait() gave {outcome}, the model says {expected}"));
+                }
+                if now > running {
+                    return at(format!("wait() saw {now} running, the model {running}"));
                 }
             }
             Ev::Settled {
