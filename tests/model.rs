@@ -10,6 +10,21 @@
 //! contract: the limit at every start, FIFO starts, who may be skipped, no
 //! start after an abort, every `wait()` outcome, and counters back to 0.
 //!
+//! In 30% of the JS schedules some tasks have deadlines (`go(task, {
+//! timeout })`), and tasks and the schedule sleep on real timers, all of
+//! 0 to 2 ms, so that deadlines pass both in the queue and while tasks run.
+//! The model does not predict when a deadline passes: the runner logs its
+//! timer as it fires, and the model checks what must follow whatever the
+//! timing. A task whose deadline passed in the queue is never called and
+//! counts as failed; one whose deadline passed while it ran fails with
+//! that exact `TimeoutError` (which its signal aborted with), whatever it
+//! returned; one that ended first is judged by what it returned. The
+//! first failure, a `TimeoutError` too, is what `wait()` rejects with and
+//! what a `withSignal` group's signal aborts with; an expired entry frees
+//! no slot and the tasks behind it start in order; `succeeded`, `failed`
+//! and `skipped` add up. The test prints how many deadlines passed in the
+//! queue and while running, and fails if either never did.
+//!
 //! The Rust half plays the same schedules against `Group`, with every other
 //! task given through `spawn` and its `JoinHandle` awaited: the model also
 //! checks what each handle yields.
@@ -35,6 +50,10 @@ use wasm_errgroup::{Context, Group};
 
 const DEFAULT_SCHEDULES: u64 = 2_000;
 const DEFAULT_SEED: u64 = 0x5EED_E440;
+/// The share of schedules with deadlines and sleeps, in percent.
+const TIMED_PERCENT: u64 = 30;
+/// The longest timeout and sleep, in ms.
+const MAX_MS: u64 = 2;
 
 /// xorshift64*: small, seeded, reproducible.
 struct Rng(u64);
@@ -72,6 +91,10 @@ struct Task {
     kind: Kind,
     delay: u64,
     children: Vec<Task>,
+    /// JS only: `go(task, { timeout })`, in ms.
+    timeout: Option<u64>,
+    /// JS only: ms the task sleeps (a timer) after its delay.
+    sleep: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -82,6 +105,8 @@ enum Op {
     /// zero group has only the latter.
     Abort(bool),
     Wait,
+    /// JS only: the schedule sleeps this many ms (a timer) before going on.
+    Sleep(u64),
 }
 
 struct Schedule {
@@ -92,6 +117,11 @@ struct Schedule {
 }
 
 impl Task {
+    /// Whether it, or a child, has a deadline or sleeps.
+    fn timed(&self) -> bool {
+        self.timeout.is_some() || self.sleep.is_some() || self.children.iter().any(Task::timed)
+    }
+
     fn json(&self) -> String {
         let kind = match self.kind {
             Kind::Async => "async",
@@ -100,11 +130,16 @@ impl Task {
             Kind::Throw => "throw",
         };
         let children: Vec<String> = self.children.iter().map(Task::json).collect();
+        let ms = |name: &str, value: Option<u64>| {
+            value.map_or(String::new(), |ms| format!(r#","{name}":{ms}"#))
+        };
         format!(
-            r#"{{"id":{},"via":"{}","kind":"{kind}","delay":{},"children":[{}]}}"#,
+            r#"{{"id":{},"via":"{}","kind":"{kind}","delay":{}{}{},"children":[{}]}}"#,
             self.id,
             if self.via_go { "go" } else { "tryGo" },
             self.delay,
+            ms("timeout", self.timeout),
+            ms("sleep", self.sleep),
             children.join(",")
         )
     }
@@ -124,10 +159,15 @@ impl Schedule {
                     if *own { "group" } else { "parent" }
                 ),
                 Op::Wait => format!(r#"{{"t":{t},"op":"wait"}}"#),
+                Op::Sleep(ms) => format!(r#"{{"t":{t},"op":"sleep","ms":{ms}}}"#),
             })
             .collect();
+        let timed = self.ops.iter().any(|(_, op)| match op {
+            Op::Submit(task) => task.timed(),
+            op => matches!(op, Op::Sleep(_)),
+        });
         format!(
-            r#"{{"withSignal":{},"limit":{},"maxTick":{},"ops":[{}]}}"#,
+            r#"{{"withSignal":{},"limit":{},"maxTick":{},"timed":{timed},"ops":[{}]}}"#,
             self.with_signal,
             self.limit.map_or("null".to_string(), |n| n.to_string()),
             self.max_tick,
@@ -158,6 +198,23 @@ fn random_task(rng: &mut Rng, next_id: &mut u32, via_go: bool, depth: u32) -> Ta
         kind,
         delay,
         children,
+        timeout: None,
+        sleep: None,
+    }
+}
+
+/// Deadlines and sleeps, drawn from `clock`, for the JS run. Timeouts are
+/// in the range of the sleeps, 0 included, so that deadlines pass in the
+/// queue and while tasks run, and often do not.
+fn add_deadlines(task: &mut Task, clock: &mut Rng) {
+    if task.via_go && clock.chance(50) {
+        task.timeout = Some(clock.below(MAX_MS + 1));
+    }
+    if matches!(task.kind, Kind::Async | Kind::Reject) && clock.chance(40) {
+        task.sleep = Some(clock.below(MAX_MS + 1));
+    }
+    for child in &mut task.children {
+        add_deadlines(child, clock);
     }
 }
 
@@ -165,7 +222,7 @@ fn generate(seed: u64) -> Schedule {
     let mut rng = Rng::new(seed);
     let with_signal = rng.chance(70);
     let max_tick = 25;
-    let limit = match rng.below(6) {
+    let mut limit = match rng.below(6) {
         0 => None,
         1 => Some(-1),
         2 => Some(0),
@@ -193,6 +250,23 @@ fn generate(seed: u64) -> Schedule {
     for _ in 0..rng.below(3) {
         ops.push((rng.below(22), Op::Wait));
     }
+    // Real time, from a generator of its own: the schedules without it
+    // are the same as before it came.
+    let mut clock = Rng::new(seed ^ 0xDEAD_11E5);
+    if clock.chance(TIMED_PERCENT) {
+        for (_, op) in &mut ops {
+            if let Op::Submit(task) = op {
+                add_deadlines(task, &mut clock);
+            }
+        }
+        if clock.chance(80) {
+            ops.push((5 + clock.below(17), Op::Sleep(clock.below(MAX_MS + 1))));
+        }
+        // A short queue, where deadlines pass more often.
+        if clock.chance(50) {
+            limit = Some(clock.below(2) as i32);
+        }
+    }
     Schedule {
         with_signal,
         limit,
@@ -201,15 +275,19 @@ fn generate(seed: u64) -> Schedule {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum Ev {
     Submit {
         id: u32,
+        timed: bool,
     },
     Start {
         id: u32,
         running: u32,
+        /// Called with the group's signal (a timed task has its own).
         own_signal: bool,
+        /// Its signal had aborted when it was called.
+        signal_aborted: bool,
     },
     End {
         id: u32,
@@ -240,6 +318,22 @@ enum Ev {
     Final {
         active: u32,
         queued: u32,
+        /// JS only: the `succeeded`, `failed` and `skipped` counters.
+        counts: Option<[u32; 3]>,
+    },
+    /// How many timers the `go()` of a timed task set.
+    Timers {
+        id: u32,
+        n: u32,
+    },
+    /// A timed task's deadline passed: its timer fired.
+    Deadline {
+        id: u32,
+    },
+    /// A timed task's own signal aborted, with this reason.
+    Signal {
+        id: u32,
+        reason: String,
     },
     /// Rust only: what the `JoinHandle` of a task from `spawn` yielded.
     Joined {
@@ -266,11 +360,15 @@ fn parse(log: &str) -> Vec<Ev> {
             let b = |i| e.get(i).as_bool().unwrap();
             let s = |i| e.get(i).as_string().unwrap();
             match s(1).as_str() {
-                "submit" => Ev::Submit { id: n(2) },
+                "submit" => Ev::Submit {
+                    id: n(2),
+                    timed: b(4),
+                },
                 "start" => Ev::Start {
                     id: n(2),
                     running: n(3),
                     own_signal: b(5),
+                    signal_aborted: b(6),
                 },
                 "end" => Ev::End { id: n(2), ok: b(3) },
                 "abort" => Ev::Abort { reason: s(2) },
@@ -289,6 +387,13 @@ fn parse(log: &str) -> Vec<Ev> {
                 "final" => Ev::Final {
                     active: n(2),
                     queued: n(3),
+                    counts: Some([n(4), n(5), n(6)]),
+                },
+                "timers" => Ev::Timers { id: n(2), n: n(3) },
+                "deadline" => Ev::Deadline { id: n(2) },
+                "signal" => Ev::Signal {
+                    id: n(2),
+                    reason: s(3),
                 },
                 other => panic!("unknown event {other}"),
             }
@@ -296,12 +401,32 @@ fn parse(log: &str) -> Vec<Ev> {
         .collect()
 }
 
+/// How many deadlines passed in one run: while the task was queued, and
+/// while it ran.
+#[derive(Default)]
+struct Expired {
+    queued: u32,
+    running: u32,
+}
+
 /// The contract, replayed over one run's events.
 ///
 /// `rust` marks a run of the Rust `Group`: after a `with_context` group has
 /// settled, its `go` drops the task silently (documented) instead of
 /// throwing.
-fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Result<(), String> {
+///
+/// Failures are described as the runner describes them: `fail:ID` for what
+/// task ID threw, `timeout:ID` for the `TimeoutError` of task ID's deadline.
+/// A deadline is judged by when its timer fired (a `Deadline` event), never
+/// by the clock: in the queue, the task fails then and is never called;
+/// while it runs, it fails with that `TimeoutError` when it ends, whatever
+/// it returned; after it ended, never.
+fn check(
+    events: &[Ev],
+    with_signal: bool,
+    limit: Option<i32>,
+    rust: bool,
+) -> Result<Expired, String> {
     let to_limit = |n: i32| (n >= 0).then_some(n as u32);
     let mut limit_now = limit.and_then(to_limit);
     // The highest limit in force since each waiting task was submitted:
@@ -310,12 +435,12 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
     let mut submitted = Vec::new();
     let mut started = Vec::new();
     let mut ended = HashSet::new();
-    let mut first_failure: Option<u32> = None;
+    let mut first_failure: Option<String> = None;
     let mut failed_before_abort = false;
     // For each pending wait(): the first failure, and whether abort() had
     // skipped work, at the first moment since it was called when the group
     // was idle (`Some`), once it has been.
-    let mut idle_seen: HashMap<u32, Option<(Option<u32>, bool)>> = HashMap::new();
+    let mut idle_seen: HashMap<u32, Option<(Option<String>, bool)>> = HashMap::new();
     let mut closed = false;
     let mut dropped = HashSet::new();
     let mut aborted: Option<String> = None;
@@ -325,11 +450,37 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
     let mut settled: Option<String> = None;
     let mut ended_ok = HashMap::new();
     let mut joined = Vec::new();
+    let mut timed = HashSet::new();
+    // Deadlines that passed: in the queue (the task failed then), and
+    // while the task ran (it fails as it ends).
+    let mut expired = Vec::new();
+    let mut late = HashSet::new();
+    let mut fired = HashSet::new();
+    // What each timed task's own signal aborted with.
+    let mut signal_reason: HashMap<u32, String> = HashMap::new();
+    // A TimeoutError the runner saw made (on the task's signal, or as the
+    // group's reason while the timer fired) is described by its task's id;
+    // one it never saw (a queued task's in a zero group, or that of a task
+    // whose signal had already aborted) as `timeout:?`.
+    let mut seen_timeout = HashSet::new();
+    let same = |outcome: &str, expected: &str, seen: &HashSet<String>| {
+        outcome == expected
+            || (outcome == "timeout:?"
+                && expected.starts_with("timeout:")
+                && !seen.contains(expected))
+    };
 
     for (seq, event) in events.iter().enumerate() {
         let at = |what: String| Err(format!("event {seq} {event:?}: {what}"));
+        // Whether the group has stopped: it skips what is queued and what
+        // comes, and calls nothing more.
+        let stopped = if with_signal {
+            aborted.is_some()
+        } else {
+            parent_aborted
+        };
         match *event {
-            Ev::Submit { id, .. } => {
+            Ev::Submit { id, timed: t } => {
                 if rust && with_signal && closed {
                     // After the group closed, Rust's `go` drops the task.
                     dropped.insert(id);
@@ -337,6 +488,57 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 }
                 submitted.push(id);
                 ceiling.insert(id, limit_now);
+                if t {
+                    timed.insert(id);
+                }
+            }
+            Ev::Timers { id, n } => {
+                // A task skipped as it comes gets no deadline; any other one.
+                if !timed.contains(&id) || n != u32::from(!stopped) {
+                    return at(format!("go() set {n} timers, the group stopped: {stopped}"));
+                }
+            }
+            Ev::Deadline { id } => {
+                if !timed.contains(&id) || !fired.insert(id) {
+                    return at("a deadline fired twice, or for a task without one".into());
+                }
+                if ended.contains(&id) {
+                    return at("a deadline fired after its task ended".into());
+                }
+                if started.contains(&id) {
+                    late.insert(id);
+                } else if stopped {
+                    return at("the deadline of a skipped task fired".into());
+                } else {
+                    // Queued: it fails now, and is never called.
+                    expired.push(id);
+                    ceiling.remove(&id);
+                    if first_failure.is_none() {
+                        first_failure = Some(format!("timeout:{id}"));
+                        failed_before_abort = aborted.is_none();
+                    }
+                }
+            }
+            Ev::Signal { id, ref reason } => {
+                if !started.contains(&id) || ended.contains(&id) {
+                    return at("a task's signal aborted while it was not running".into());
+                }
+                if signal_reason.insert(id, reason.clone()).is_some() {
+                    return at("a task's signal aborted twice".into());
+                }
+                let timed_out = *reason == format!("timeout:{id}");
+                if timed_out {
+                    seen_timeout.insert(reason.clone());
+                }
+                let heard_now = if timed_out {
+                    late.contains(&id)
+                        && matches!(events.get(seq.wrapping_sub(1)), Some(Ev::Deadline { id: d }) if *d == id)
+                } else {
+                    aborted.as_deref() == Some(reason.as_str())
+                };
+                if !heard_now {
+                    return at("a task's signal aborted with neither its deadline's TimeoutError, as it passed, nor the group's reason".into());
+                }
             }
             Ev::TryGo { id, ok } => {
                 if !ok {
@@ -367,6 +569,7 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 id,
                 running: now,
                 own_signal,
+                signal_aborted,
             } => {
                 if dropped.contains(&id) {
                     return at("a task given to a closed group started".into());
@@ -380,8 +583,21 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 if !with_signal && parent_aborted {
                     return at("started after abort() stopped the zero group".into());
                 }
-                if !own_signal {
-                    return at("not called with the group's signal".into());
+                if own_signal == timed.contains(&id) {
+                    return at(
+                        "not called with the group's signal, or a timed task with it".into(),
+                    );
+                }
+                if signal_aborted || fired.contains(&id) {
+                    return at(
+                        "called after its deadline passed, or with an aborted signal".into(),
+                    );
+                }
+                // FIFO: what was submitted before it has started, or its
+                // deadline passed in the queue.
+                let mut ahead = submitted.iter().take_while(|&&s| s != id);
+                if let Some(s) = ahead.find(|s| !started.contains(s) && !expired.contains(s)) {
+                    return at(format!("started before {s}, which was queued ahead of it"));
                 }
                 if let Some(Some(bound)) = ceiling.get(&id) {
                     if now > *bound {
@@ -397,9 +613,20 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                     return at("ended without starting, or twice".into());
                 }
                 running -= 1;
-                ended_ok.insert(id, ok);
-                if !ok && first_failure.is_none() {
-                    first_failure = Some(id);
+                // Past its deadline, it fails with that TimeoutError.
+                let failure = if late.contains(&id) {
+                    if !signal_reason.contains_key(&id) {
+                        return at(
+                            "its deadline passed while it ran, its signal did not abort".into()
+                        );
+                    }
+                    Some(format!("timeout:{id}"))
+                } else {
+                    (!ok).then(|| format!("fail:{id}"))
+                };
+                ended_ok.insert(id, failure.is_none());
+                if failure.is_some() && first_failure.is_none() {
+                    first_failure = failure;
                     failed_before_abort = aborted.is_none();
                 }
             }
@@ -411,8 +638,11 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 if aborted.is_some() {
                     return at("the signal aborted twice".into());
                 }
-                let expected = if let Some(id) = first_failure {
-                    format!("fail:{id}")
+                if reason.starts_with("timeout:") {
+                    seen_timeout.insert(reason.clone());
+                }
+                let expected = if let Some(failure) = &first_failure {
+                    failure.clone()
                 } else if parent_aborted {
                     "parent".into()
                 } else {
@@ -421,7 +651,7 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                     }
                     "settled".into()
                 };
-                if *reason != expected {
+                if !same(reason, &expected, &seen_timeout) {
                     return at(format!("abort reason {reason}, the model says {expected}"));
                 }
                 aborted = Some(reason.clone());
@@ -442,17 +672,20 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 let Some(Some((failure_then, skipped_then))) = idle_seen.remove(&k) else {
                     return at("wait() settled, but the group was not idle since the call".into());
                 };
-                let expected = match (first_failure, failure_then) {
-                    (_, Some(id)) => format!("fail:{id}"),
-                    (Some(id), None) if outcome != "ok" && outcome != "parent" => {
-                        format!("fail:{id}")
+                let expected = match (&first_failure, failure_then) {
+                    (_, Some(failure)) => failure,
+                    (Some(failure), None) if outcome != "ok" && outcome != "parent" => {
+                        failure.clone()
                     }
                     // abort() skipped work: skipped work is never success.
                     _ if skipped_then || (parent_aborted && outcome == "parent") => "parent".into(),
                     _ => "ok".into(),
                 };
-                if *outcome != expected || now > running {
+                if !same(outcome, &expected, &seen_timeout) {
                     return at(format!("wait() gave {outcome}, the model says {expected}"));
+                }
+                if now > running {
+                    return at(format!("wait() saw {now} running, the model {running}"));
                 }
             }
             Ev::Settled {
@@ -465,13 +698,15 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                 if now != 0 || running != 0 || active != 0 || queued != 0 {
                     return at("wait() settled while a task was running or queued".into());
                 }
-                let skipped = submitted.iter().any(|id| !started.contains(id));
-                let expected = match first_failure {
-                    Some(id) => format!("fail:{id}"),
+                let skipped = submitted
+                    .iter()
+                    .any(|id| !started.contains(id) && !expired.contains(id));
+                let expected = match &first_failure {
+                    Some(failure) => failure.clone(),
                     None if with_signal && parent_aborted && skipped => "parent".into(),
                     None => "ok".into(),
                 };
-                if *outcome != expected {
+                if !same(outcome, &expected, &seen_timeout) {
                     return at(format!("wait() gave {outcome}, the model says {expected}"));
                 }
                 if with_signal {
@@ -483,17 +718,34 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
                     settled = Some(outcome.clone());
                 }
             }
-            Ev::Final { active, queued } => {
+            Ev::Final {
+                active,
+                queued,
+                counts,
+            } => {
                 if (active, queued) != (0, 0) {
                     return at("counters not back to 0".into());
+                }
+                // Every task submitted ended once: it succeeded, failed
+                // (its deadline passing in the queue too), or was skipped.
+                let succeeded = ended_ok.values().filter(|&&ok| ok).count();
+                let failed = ended_ok.len() - succeeded + expired.len();
+                let skipped = submitted.len() - started.len() - expired.len();
+                let expected = [succeeded, failed, skipped].map(|n| n as u32);
+                if counts.is_some_and(|counts| counts != expected) {
+                    return at(format!(
+                        "succeeded, failed, skipped: the model says {expected:?}"
+                    ));
                 }
             }
             Ev::Joined { id, outcome } => joined.push((id, outcome)),
         }
-        let skipped = submitted.iter().any(|id| !started.contains(id));
+        let skipped = submitted
+            .iter()
+            .any(|id| !started.contains(id) && !expired.contains(id));
         if running == 0 && (!skipped || (!with_signal && parent_aborted)) {
             for seen in idle_seen.values_mut() {
-                seen.get_or_insert((first_failure, skipped));
+                seen.get_or_insert((first_failure.clone(), skipped));
             }
             // Idle after a wait() began: a `with_context` group closes now.
             closed |= with_signal && waited;
@@ -514,7 +766,7 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
     let unstarted: Vec<u32> = submitted
         .iter()
         .copied()
-        .filter(|id| !started.contains(id))
+        .filter(|id| !started.contains(id) && !expired.contains(id))
         .collect();
     let stopped = if with_signal {
         aborted.is_some() && aborted.as_deref() != Some("settled")
@@ -545,11 +797,22 @@ fn check(events: &[Ev], with_signal: bool, limit: Option<i32>, rust: bool) -> Re
             ));
         }
     }
-    let failure_reason = first_failure.map(|id| format!("fail:{id}"));
-    if with_signal && failed_before_abort && aborted != failure_reason {
+    if with_signal
+        && failed_before_abort
+        && !aborted.as_deref().is_some_and(|reason| {
+            same(
+                reason,
+                first_failure.as_deref().unwrap_or(""),
+                &seen_timeout,
+            )
+        })
+    {
         return Err("a failure did not abort the signal".into());
     }
-    Ok(())
+    Ok(Expired {
+        queued: expired.len() as u32,
+        running: late.len() as u32,
+    })
 }
 
 fn make_group() -> Function {
@@ -579,6 +842,7 @@ async fn random_schedules_follow_the_model() {
     let count = setting("schedules").unwrap_or(DEFAULT_SCHEDULES);
     let base = setting("seed").unwrap_or(DEFAULT_SEED);
     let mut kinds = [0u32; 3];
+    let mut expired = Expired::default();
     for i in 0..count {
         let seed = base + i;
         let schedule = generate(seed);
@@ -590,12 +854,16 @@ async fn random_schedules_follow_the_model() {
             .unchecked_into();
         let log = JsFuture::from(log).await.unwrap().as_string().unwrap();
         let events = parse(&log);
-        if let Err(why) = check(&events, schedule.with_signal, schedule.limit, false) {
-            panic!(
+        match check(&events, schedule.with_signal, schedule.limit, false) {
+            Ok(run) => {
+                expired.queued += run.queued;
+                expired.running += run.running;
+            }
+            Err(why) => panic!(
                 "schedule with seed {seed} broke the contract: {why}\n\
                  re-run it with WASM_ERRGROUP_SEED={seed} WASM_ERRGROUP_SCHEDULES=1\n\
                  schedule: {json}\nevents: {log}"
-            );
+            ),
         }
         let outcome = events.iter().rev().find_map(|e| match e {
             Ev::Settled { outcome, .. } => Some(outcome.as_str()),
@@ -608,14 +876,21 @@ async fn random_schedules_follow_the_model() {
         }] += 1;
     }
     console_log!(
-        "{count} schedules from seed {base}: {} ok, {} parent aborts, {} failures",
+        "{count} schedules from seed {base}: {} ok, {} parent aborts, {} failures; \
+         deadlines passed: {} in the queue, {} while running",
         kinds[0],
         kinds[1],
-        kinds[2]
+        kinds[2],
+        expired.queued,
+        expired.running
     );
     assert!(
         kinds.iter().all(|&k| k > 0) || count < 100,
         "the generator covers every outcome"
+    );
+    assert!(
+        (expired.queued > 0 && expired.running > 0) || count < 100,
+        "deadlines pass both in the queue and while tasks run"
     );
 }
 
@@ -626,8 +901,9 @@ fn the_model_rejects_a_broken_run() {
         id,
         running,
         own_signal: true,
+        signal_aborted: false,
     };
-    let submit = |id| Ev::Submit { id };
+    let submit = |id| Ev::Submit { id, timed: false };
     let over_limit = [
         Ev::SetLimit(1),
         submit(0),
@@ -697,6 +973,135 @@ fn the_model_rejects_a_broken_run() {
     assert!(check(&skipped_but_ran, false, None, true).is_err());
 }
 
+#[wasm_bindgen_test]
+fn the_model_rejects_a_run_that_breaks_a_deadline() {
+    // A timed task: submitted, its go() sets one timer.
+    let timed = |id| [Ev::Submit { id, timed: true }, Ev::Timers { id, n: 1 }];
+    let start = |id, running, own_signal| Ev::Start {
+        id,
+        running,
+        own_signal,
+        signal_aborted: false,
+    };
+    let settled = |outcome: &str| Ev::Settled {
+        k: 0,
+        outcome: outcome.into(),
+        running: 0,
+        active: 0,
+        queued: 0,
+    };
+    let run = |parts: &[&[Ev]]| -> Vec<Ev> {
+        parts.iter().flat_map(|part| part.iter()).cloned().collect()
+    };
+    // Called although its deadline passed in the queue.
+    let called_late = run(&[&timed(0), &[Ev::Deadline { id: 0 }, start(0, 1, false)]]);
+    assert!(check(&called_late, false, None, false).is_err());
+    // Its deadline passed while it ran, and it counted as a success.
+    let ran_late = run(&[
+        &timed(0),
+        &[
+            start(0, 1, false),
+            Ev::Deadline { id: 0 },
+            Ev::Signal {
+                id: 0,
+                reason: "timeout:0".into(),
+            },
+            Ev::End { id: 0, ok: true },
+            Ev::Wait { k: 0 },
+            settled("ok"),
+        ],
+    ]);
+    assert!(check(&ran_late, false, None, false).is_err());
+    // An expired entry gave a slot it never held.
+    let freed_a_slot = run(&[
+        &[
+            Ev::SetLimit(1),
+            Ev::Submit {
+                id: 0,
+                timed: false,
+            },
+            start(0, 1, true),
+        ],
+        &timed(1),
+        &[
+            Ev::Submit {
+                id: 2,
+                timed: false,
+            },
+            Ev::Deadline { id: 1 },
+            start(2, 2, true),
+        ],
+    ]);
+    assert!(check(&freed_a_slot, false, None, false).is_err());
+    // A task started before the timed one queued ahead of it had expired.
+    let jumped_the_queue = run(&[
+        &[
+            Ev::SetLimit(1),
+            Ev::Submit {
+                id: 0,
+                timed: false,
+            },
+            start(0, 1, true),
+        ],
+        &timed(1),
+        &[
+            Ev::Submit {
+                id: 2,
+                timed: false,
+            },
+            Ev::End { id: 0, ok: true },
+            start(2, 1, true),
+            Ev::Deadline { id: 1 },
+        ],
+    ]);
+    assert!(check(&jumped_the_queue, false, None, false).is_err());
+    // An expired entry counted as skipped, not failed.
+    let miscounted = run(&[
+        &timed(0),
+        &[
+            Ev::Deadline { id: 0 },
+            Ev::Final {
+                active: 0,
+                queued: 0,
+                counts: Some([0, 0, 1]),
+            },
+        ],
+    ]);
+    assert!(check(&miscounted, false, None, false).is_err());
+    // A withSignal group aborted with a later failure, not the TimeoutError.
+    let wrong_first = run(&[
+        &timed(0),
+        &[
+            Ev::Submit {
+                id: 1,
+                timed: false,
+            },
+            Ev::Deadline { id: 0 },
+            start(1, 1, true),
+            Ev::End { id: 1, ok: false },
+            Ev::Abort {
+                reason: "fail:1".into(),
+            },
+        ],
+    ]);
+    assert!(check(&wrong_first, true, None, false).is_err());
+    // The same runs, told right, pass: the cases above fail for their rule.
+    let expired_right = run(&[
+        &timed(0),
+        &[
+            Ev::Deadline { id: 0 },
+            Ev::Wait { k: 0 },
+            settled("timeout:?"),
+            Ev::Final {
+                active: 0,
+                queued: 0,
+                counts: Some([0, 1, 0]),
+            },
+        ],
+    ]);
+    assert!(check(&expired_right, false, None, false).is_ok());
+}
+
 /// Plays a schedule against the Rust `Group<JsValue>`, as `runner.js` does
 /// against the JS class, and records the same events.
 struct RustRun {
@@ -731,7 +1136,10 @@ impl RustRun {
 }
 
 fn rust_submit(run: &Rc<RustRun>, task: &Task) {
-    run.log(Ev::Submit { id: task.id });
+    run.log(Ev::Submit {
+        id: task.id,
+        timed: false,
+    });
     let future = rust_task(run.clone(), task.clone());
     if task.via_go && task.id % 2 == 1 {
         // Every other task through `spawn`, with its handle awaited.
@@ -761,6 +1169,7 @@ async fn rust_task(run: Rc<RustRun>, task: Task) -> Result<(), JsValue> {
         id: task.id,
         running: run.running.get(),
         own_signal: true,
+        signal_aborted: false,
     });
     if matches!(task.kind, Kind::Async | Kind::Reject) {
         for _ in 0..task.delay {
@@ -837,6 +1246,8 @@ async fn run_rust(schedule: &Schedule) -> Vec<Ev> {
             match op {
                 Op::Submit(task) => rust_submit(&run, task),
                 Op::SetLimit(n) => set_limit(*n),
+                // Deadlines and sleeps are the JS run's.
+                Op::Sleep(_) => {}
                 // The Rust Group has no abort(): its parent is the way.
                 Op::Abort(_) if !schedule.with_signal => {}
                 Op::Abort(_) => {
@@ -864,6 +1275,7 @@ async fn run_rust(schedule: &Schedule) -> Vec<Ev> {
     run.log(Ev::Final {
         active: run.group.active() as u32,
         queued: run.group.queued() as u32,
+        counts: None,
     });
     run.log.take()
 }
