@@ -5,6 +5,8 @@
 //! `spawn_local` when the first task is admitted and ended when no task
 //! holds a slot: it polls them in a `FuturesUnordered`, and its `Rc` is
 //! what keeps a group alive while tasks run after every handle is gone.
+//! The group keeps that set, so an admitted task goes straight into it,
+//! except while the driver has it out to poll it.
 //!
 //! Every method takes what it needs out of the `RefCell`, drops the borrow,
 //! and only then runs anything that can run user code (polling a task,
@@ -93,7 +95,10 @@ struct Inner<E> {
 /// The core and the values it decides about.
 struct GroupState<E> {
     core: State<VecDeque<Job<E>>>,
-    /// Tasks holding a slot that the driver has not polled yet.
+    /// The tasks holding a slot, unless the driver has taken them out to
+    /// poll them; `None` too while no driver runs.
+    running: Option<FuturesUnordered<Job<E>>>,
+    /// Tasks admitted while the driver polls `running`.
     admitted: Vec<Job<E>>,
     /// The first failure.
     error: Option<E>,
@@ -128,6 +133,7 @@ impl<E: 'static> Inner<E> {
         Rc::new(Inner {
             state: RefCell::new(GroupState {
                 core: State::new(signal.is_some(), VecDeque::new()),
+                running: None,
                 admitted: Vec::new(),
                 error: None,
                 waiters: Vec::new(),
@@ -172,7 +178,6 @@ impl<E: 'static> Inner<E> {
         match driver {
             Driver::Absent => spawn_local(Drive {
                 group: self.clone(),
-                running: FuturesUnordered::new(),
                 admitted: Vec::new(),
             }),
             Driver::Waiting(waker) => waker.wake(),
@@ -244,10 +249,9 @@ impl<E: 'static> Inner<E> {
                 while let Some(next) = st.core.next() {
                     match next {
                         Next::Admit(job) => {
+                            let was = st.admit(job);
                             if let Driver::Scheduled = driver {
-                                driver = st.admit(job);
-                            } else {
-                                st.admitted.push(job);
+                                driver = was;
                             }
                         }
                         Next::Skip(job) => skipped.push(job),
@@ -285,8 +289,22 @@ impl<E> GroupState<E> {
     /// Hands a task that holds a slot to the driver; returns how the driver
     /// stood, for [`Inner::wake`].
     fn admit(&mut self, job: Job<E>) -> Driver {
-        self.admitted.push(job);
+        match &mut self.running {
+            Some(running) => running.push(job),
+            None => self.admit_aside(job),
+        }
         mem::replace(&mut self.driver, Driver::Scheduled)
+    }
+
+    /// Hands `job` to the driver while `running` is out: the driver polls
+    /// it, or no driver runs.
+    #[cold]
+    fn admit_aside(&mut self, job: Job<E>) {
+        if let Driver::Absent = self.driver {
+            self.running = Some(FuturesUnordered::from_iter([job]));
+        } else {
+            self.admitted.push(job);
+        }
     }
 }
 
@@ -337,10 +355,11 @@ impl<E: 'static> Future for Job<E> {
     }
 }
 
-/// The driver: polls every task that holds a slot, until none does.
+/// The driver: polls every task that holds a slot, until none does. It
+/// takes the group's `running` out while it polls, puts it back when it
+/// waits, and drops it when it ends.
 struct Drive<E> {
     group: Rc<Inner<E>>,
-    running: FuturesUnordered<Job<E>>,
     /// Taken from the group's `admitted` in one swap; kept for its buffer.
     admitted: Vec<Job<E>>,
 }
@@ -351,7 +370,11 @@ impl<E: 'static> Future for Drive<E> {
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
         let this = self.get_mut();
         let group = this.group.clone();
-        group.state.borrow_mut().driver = Driver::Scheduled;
+        let mut running = {
+            let mut st = group.state.borrow_mut();
+            st.driver = Driver::Scheduled;
+            st.running.take().unwrap_or_default()
+        };
         loop {
             {
                 let mut st = group.state.borrow_mut();
@@ -359,8 +382,8 @@ impl<E: 'static> Future for Drive<E> {
                     mem::swap(&mut st.admitted, &mut this.admitted);
                 }
             }
-            this.running.extend(this.admitted.drain(..));
-            match this.running.poll_next_unpin(cx) {
+            running.extend(this.admitted.drain(..));
+            match running.poll_next_unpin(cx) {
                 Poll::Ready(Some(Some(result))) => group.finish(result),
                 Poll::Ready(Some(None)) => group.update(),
                 Poll::Ready(None) => {
@@ -374,6 +397,7 @@ impl<E: 'static> Future for Drive<E> {
                     let mut st = group.state.borrow_mut();
                     if st.admitted.is_empty() {
                         st.driver = Driver::Waiting(cx.waker().clone());
+                        st.running = Some(running);
                         return Poll::Pending;
                     }
                 }
