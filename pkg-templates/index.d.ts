@@ -68,7 +68,8 @@ export declare class ErrGroup implements Disposable, AsyncDisposable {
    * the same happens. Either way, `map` settles once every running mapper
    * has ended: it rejects with the first failure, or else with
    * `options.signal`'s reason, even if every item was mapped. The mappers'
-   * `signal` also aborts once the map settles.
+   * `signal` also aborts once the map settles; with `timeout`, each item's
+   * own signal is let go when its mapper ends, and aborts no more.
    *
    * It never throws: bad arguments reject it, with `TypeError` or, for a
    * limit out of range, `RangeError`.
@@ -174,7 +175,8 @@ export declare class ErrGroup implements Disposable, AsyncDisposable {
    * when it ends, whatever it returns. Either way the `TimeoutError` is a
    * failure of the group like any other: the first one is what `wait()`
    * rejects with, and it aborts a `withSignal` group's signal. Its timer
-   * and listener are released as the task ends. Tasks without a timeout
+   * and listener are released as the task ends: from then on its signal
+   * aborts no more, even when the group's does. Tasks without a timeout
    * cost nothing of this: no timer, no signal of their own.
    *
    * Throws `TypeError` if `task` is not a function or `options` not an

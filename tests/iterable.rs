@@ -101,6 +101,11 @@ async fn return_or_throw_before_the_first_next_runs_nothing() {
 }
 
 #[wasm_bindgen_test]
+async fn return_awaits_its_value_as_an_async_generator_does() {
+    run("returnAwaitsItsValueAsAnAsyncGeneratorDoes").await;
+}
+
+#[wasm_bindgen_test]
 async fn throw_leaves_as_return_and_rejects_with_its_value() {
     run("throwLeavesAsReturnAndRejectsWithItsValue").await;
 }

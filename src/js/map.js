@@ -72,7 +72,6 @@ export function mapIterable(items, mapper, options) {
 
 /** Where `await using` looks for an async disposer, as the class's. */
 const asyncDispose = Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
-const DONE = Object.freeze({ value: undefined, done: true });
 /** A Stream's states: before its first next(), while it yields, and once done, failed or left. */
 const NEW = 0;
 const OPEN = 1;
@@ -119,7 +118,7 @@ class Stream {
       }
       this.#end = then.call(this.#mapping.outcome(), () => this.#finish(null), (error) => this.#finish({ error }));
     }
-    if (this.#state === CLOSED) return Promise.resolve(DONE);
+    if (this.#state === CLOSED) return Promise.resolve({ value: undefined, done: true });
     if (this.#pending.length === 0 && this.#buffer.ready()) return Promise.resolve({ value: this.#buffer.take(), done: false });
     return new Promise((resolve, reject) => {
       this.#pending.push(resolve, reject);
@@ -127,9 +126,12 @@ class Stream {
     });
   }
 
-  /** @param {unknown} [value] */
+  /**
+   * Awaits `value`, as an async generator's `return()` does.
+   * @param {unknown} [value]
+   */
   return(value) {
-    return this.#leave(() => ({ value, done: true }));
+    return this.#leave(() => then.call(Promise.resolve(value), (settled) => ({ value: settled, done: true })));
   }
 
   /** @param {unknown} error */
@@ -170,7 +172,7 @@ class Stream {
       }
       const failure = this.#state === OPEN ? this.#failure : null;
       this.#state = CLOSED;
-      if (failure === null) resolve(DONE);
+      if (failure === null) resolve({ value: undefined, done: true });
       else reject(failure.error);
     }
   }

@@ -371,6 +371,19 @@ export const cases = {
     return 'return() or throw() before the first next() never opens the source, as an async generator';
   },
 
+  async returnAwaitsItsValueAsAnAsyncGeneratorDoes(ErrGroup) {
+    const started = ErrGroup.mapIterable([1, 2], async (x) => x);
+    equal(await started.next(), { value: 1, done: false }, 'first');
+    equal(await started.return(Promise.resolve('r')), { value: 'r', done: true }, 'return(a promise) after start');
+    equal(await ErrGroup.mapIterable([1], async (x) => x).return(Promise.resolve('s')), { value: 's', done: true }, 'before start');
+    const failure = new Error('refused');
+    const { error } = await outcome(ErrGroup.mapIterable([1], async (x) => x).return(Promise.reject(failure)));
+    check(error === failure, `return(a rejected promise) settled with ${error}`);
+    const first = await ErrGroup.mapIterable([], async (x) => x).next();
+    first.extra = true; // a done result is the caller's own object
+    return 'return(value) awaits value: it resolves with what a promise fulfils with, and rejects with what it rejects with';
+  },
+
   async throwLeavesAsReturnAndRejectsWithItsValue(ErrGroup) {
     let running = 0;
     const source = numbers(100);
