@@ -6,17 +6,14 @@ import pMap from '/p-map/index.js';
 import { makePlan, readSettings } from './plan.js';
 import { BatchView, describe } from './view.js';
 import { runErrGroup, runPMap, runPromiseAll } from './runners.js';
+import { controls } from './controls.js';
 
-const form = document.querySelector('#settings');
-const runButton = document.querySelector('#run');
-const cancelButton = document.querySelector('#cancel');
 const panels = {
   errgroup: document.querySelector('[data-contender=errgroup]'),
   promiseAll: document.querySelector('[data-contender=promise-all]'),
   pMap: document.querySelector('[data-contender=p-map]'),
 };
 let runs = 0;
-let cancel = null;
 
 /** What the last run showed, for `demo.sh --headless` and the tests. */
 window.demo = { state: 'idle', runs: {} };
@@ -41,21 +38,15 @@ async function runIn(key, title, plan, batch, scaleMs, run) {
   window.demo.runs[key] = { title, outcome, wall, peak: view.peak(), rows: view.snapshot(), counted: view.counted, log };
 }
 
-async function runBatch(event) {
-  event?.preventDefault();
+async function runBatch(form, cancelled, settled) {
   const settings = readSettings(form);
   const run = ++runs;
-  runButton.disabled = true;
-  cancelButton.disabled = false;
-  document.body.dataset.state = window.demo.state = 'running';
   window.demo.runs = {};
   window.demo.settings = settings;
-  const controller = new AbortController();
-  cancel = controller;
   // The parent the group and p-map get: the Cancel button, and the timeout if one is set.
   const parent = settings.timeout > 0
-    ? AbortSignal.any([controller.signal, AbortSignal.timeout(settings.timeout)])
-    : controller.signal;
+    ? AbortSignal.any([cancelled, AbortSignal.timeout(settings.timeout)])
+    : cancelled;
   const plan = (name) => makePlan(settings, `${run}-${name}`);
   const scaleMs = Math.max(...makePlan(settings, '').map((request) => request.ms)) + 400;
   const groupTitle = settings.via === 'map'
@@ -64,7 +55,7 @@ async function runBatch(event) {
   try {
     await runIn('errgroup', groupTitle, plan('errgroup'), `${run}-errgroup`, scaleMs,
       (view) => runErrGroup(ErrGroup, plan('errgroup'), settings, view, parent));
-    cancelButton.disabled = true;
+    settled();
     await runIn('promiseAll', 'Promise.all()', plan('promise-all'), `${run}-promise-all`, scaleMs,
       (view) => runPromiseAll(plan('promise-all'), view));
     await runIn('pMap', 'p-map', plan('p-map'), `${run}-p-map`, scaleMs,
@@ -72,16 +63,7 @@ async function runBatch(event) {
   } catch (error) {
     document.querySelector('#status').textContent = `The demo failed: ${describe(error)}`;
     throw error;
-  } finally {
-    cancel = null;
-    runButton.disabled = false;
-    cancelButton.disabled = true;
-    document.body.dataset.state = window.demo.state = 'done';
   }
 }
 
-form.addEventListener('submit', runBatch);
-cancelButton.addEventListener('click', () => {
-  cancel?.abort(new DOMException('cancelled with the Cancel button', 'AbortError'));
-});
-document.body.dataset.state = 'idle';
+controls(runBatch);

@@ -7,14 +7,11 @@ import { ErrGroup } from '/pkg/index.js';
 import { WorkerPool } from '/pkg/workers.js';
 import { digest, loadMd5 } from '/md5all-src/digest.js';
 import { describe } from './view.js';
+import { controls } from './controls.js';
 
 const WORKER = '/md5all/md5.worker.js';
 const Md5 = await loadMd5(new URL(WORKER, location.href));
-const form = document.querySelector('#settings');
-const runButton = document.querySelector('#run');
-const cancelButton = document.querySelector('#cancel');
 let runs = 0;
-let cancel = null;
 /** @type {WorkerPool | null} Kept from run to run; made anew when the number of workers changes. */
 let pool = null;
 
@@ -36,7 +33,7 @@ window.demo = { state: 'idle', runs: {} };
  * digests, not the network, are timed; the one that fails to read stays a
  * URL, fetched when it is digested, and its connection drops halfway.
  */
-async function readJobs(batch, fetched) {
+async function readJobs(form, batch, fetched) {
   const data = new FormData(form);
   const int = (name, fallback) => Number.parseInt(data.get(name), 10) || fallback;
   const workers = Math.min(Math.max(int('workers', 2), 1), 16);
@@ -191,25 +188,19 @@ async function onThisThread(job, signal) {
   return digest(Md5, response.body, signal);
 }
 
-async function run(event) {
-  event?.preventDefault();
+async function run(form, cancelled) {
   const batch = ++runs;
-  runButton.disabled = true;
-  cancelButton.disabled = false;
-  document.body.dataset.state = window.demo.state = 'running';
   window.demo.runs = {};
-  const controller = new AbortController();
-  cancel = controller;
   const fetched = new Map();
   try {
     document.querySelector('#status').textContent = 'Fetching the files…';
-    const one = await readJobs(`${batch}-one`, fetched);
+    const one = await readJobs(form, `${batch}-one`, fetched);
     document.querySelector('#status').textContent = '';
     const view = new LanesView(document.querySelector('[data-contender=one]'), 'One thread: the page', ['main thread'], one.jobs);
-    const oneOutcome = await md5All(view, one.jobs, 1, onThisThread, controller.signal);
+    const oneOutcome = await md5All(view, one.jobs, 1, onThisThread, cancelled);
     window.demo.runs.one = { ...view.finish(oneOutcome), digests: one.jobs.map((job) => job.digest ?? null) };
 
-    const { workers, jobs } = await readJobs(`${batch}-pool`, fetched);
+    const { workers, jobs } = await readJobs(form, `${batch}-pool`, fetched);
     document.querySelector('#status').textContent = 'Starting the workers…';
     await warmPool(workers);
     document.querySelector('#status').textContent = '';
@@ -218,7 +209,7 @@ async function run(event) {
       window.demo.runs.one.wall);
     const poolOutcome = await md5All(poolView, jobs, workers, (job, signal) => (typeof job.source === 'string'
       ? pool.run('md5url', job.source, { signal })
-      : pool.run('md5', job.source, { signal })), controller.signal);
+      : pool.run('md5', job.source, { signal })), cancelled);
     // Nothing runs any more: wait() settled, and the pool's runs with it.
     window.demo.runs.pool = { ...poolView.finish(poolOutcome), digests: jobs.map((job) => job.digest ?? null), active: pool.active };
     const speedup = window.demo.runs.one.wall / window.demo.runs.pool.wall;
@@ -229,16 +220,7 @@ async function run(event) {
     document.querySelector('#status').textContent = `The demo failed: ${describe(error)}`;
     document.querySelector('#status').dataset.kind = 'error';
     throw error;
-  } finally {
-    cancel = null;
-    runButton.disabled = false;
-    cancelButton.disabled = true;
-    document.body.dataset.state = window.demo.state = 'done';
   }
 }
 
-form.addEventListener('submit', run);
-cancelButton.addEventListener('click', () => {
-  cancel?.abort(new DOMException('cancelled with the Cancel button', 'AbortError'));
-});
-document.body.dataset.state = 'idle';
+controls(run);

@@ -4,31 +4,22 @@
 import init, { run_batch as runBatch } from '/rust/wasm_errgroup_demo.js';
 import { makePlan, readSettings } from './plan.js';
 import { BatchView, describe } from './view.js';
+import { controls } from './controls.js';
 
-const form = document.querySelector('#settings');
-const runButton = document.querySelector('#run');
-const cancelButton = document.querySelector('#cancel');
 const panel = document.querySelector('[data-contender=rust]');
 let runs = 0;
-let cancel = null;
 window.demo = { state: 'idle', runs: {} };
 
 await init();
 
-async function run(event) {
-  event.preventDefault();
+async function run(form, cancelled, settled) {
   const settings = readSettings(form);
   const batch = `rust-${++runs}`;
   const plan = makePlan(settings, batch);
-  runButton.disabled = true;
-  cancelButton.disabled = false;
-  document.body.dataset.state = window.demo.state = 'running';
   window.demo.settings = settings;
-  const controller = new AbortController();
-  cancel = controller;
   const parent = settings.timeout > 0
-    ? AbortSignal.any([controller.signal, AbortSignal.timeout(settings.timeout)])
-    : controller.signal;
+    ? AbortSignal.any([cancelled, AbortSignal.timeout(settings.timeout)])
+    : cancelled;
   const title = settings.group === 'zero' ? 'Group::new()' : 'Group::with_context(&parent)';
   panel.querySelector('h2').textContent = title;
   const view = new BatchView(panel, plan, Math.max(...plan.map((request) => request.ms)) + 400);
@@ -49,20 +40,13 @@ async function run(event) {
     outcome = `wait() returned Err at ${Math.round(view.now())} ms: ${describe(error)}`;
   } finally {
     cancelAnimationFrame(frame);
-    cancel = null;
+    settled();
   }
   const wall = Math.round(performance.now() - started);
   await new Promise((resolve) => setTimeout(resolve, 50));
   const log = await (await fetch(`/api/log?batch=${encodeURIComponent(batch)}`)).json();
   view.finish(`${outcome} (${wall} ms in all)`, log);
   window.demo.runs = { rust: { title, outcome, wall, peak: view.peak(), rows: view.snapshot(), log } };
-  runButton.disabled = false;
-  cancelButton.disabled = true;
-  document.body.dataset.state = window.demo.state = 'done';
 }
 
-form.addEventListener('submit', run);
-cancelButton.addEventListener('click', () => {
-  cancel?.abort(new DOMException('cancelled with the Cancel button', 'AbortError'));
-});
-document.body.dataset.state = 'idle';
+controls(run);
