@@ -26,6 +26,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { openBrowser } from '../scripts/webdriver.mjs';
 import { run, started } from './md5all-contenders.js';
+import { launchChromium } from '../scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const here = join(root, 'benches');
@@ -186,12 +187,7 @@ async function serve() {
 }
 
 async function inChromium(url) {
-  const { chromium } = createRequire(join(root, 'tools/package.json'))('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     const tab = await browser.newPage();
     await tab.goto(url);

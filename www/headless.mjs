@@ -5,23 +5,18 @@
 //
 //   node www/headless.mjs [--out target/demo-screenshots]
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDemoServer } from './server.mjs';
+import { launchChromium } from '../scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { out: { type: 'string', default: join(root, 'target/demo-screenshots') } } });
 mkdirSync(values.out, { recursive: true });
 
 const server = await startDemoServer(0);
-const { chromium } = createRequire(join(root, 'tools/package.json'))('playwright-core');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launchChromium();
 try {
   const sizes = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
   let story = null;

@@ -17,7 +17,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { expected } from './scenario.mjs';
-import { bin, makeProject, tools } from './project.mjs';
+import { bin, makeProject } from './project.mjs';
+import { launchChromium } from '../../scripts/chromium.mjs';
 
 let project;
 before(async () => { project = await makeProject(); });
@@ -90,11 +91,7 @@ async function reportsUpTo(from) {
  * DevTools protocol's Audits domain), as `issues`.
  */
 async function inChromium(page) {
-  const browser = await tools('playwright-core').chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     const tab = await browser.newPage();
     const issues = [];

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBrowser } from '../../scripts/webdriver.mjs';
+import { launchChromium } from '../../scripts/chromium.mjs';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const tools = createRequire(join(root, 'tools/package.json'));
@@ -74,11 +75,7 @@ export async function makeProject() {
     /** Opens `url` in `engine` and returns `window.result` once set; fails on page errors. */
     async open(engine, url, timeout = 20_000) {
       if (engine === 'chromium') {
-        browsers.chromium ??= await tools('playwright-core').chromium.launch({
-          executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-          args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-            '--disable-component-update', '--disable-sync', '--no-first-run'],
-        });
+        browsers.chromium ??= await launchChromium();
         const page = await browsers.chromium.newPage();
         const errors = [];
         page.on('pageerror', (error) => errors.push(error));
